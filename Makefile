@@ -1,0 +1,48 @@
+# The two commands of the README: `make run` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test venv dev-deps browser
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+venv: $(VENV)/.runtime
+
+# Debian's Chromium for the browser tests (never a downloaded browser build).
+browser:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; \
+	fi
+
+# Starts the site on the embedded default: SQLite, in-memory channel layer, files under var/.
+# The background worker runs beside Daphne and stops with it.
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C stops the server and the worker)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(PY) manage.py db_worker & \
+	bin/serve $(HOST) $(PORT)
+
+# The whole suite. With DATABASE_URL / REDIS_URL set it runs on PostgreSQL / Redis instead.
+test: $(VENV)/.dev node_modules/.installed browser
+	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,1 @@
+"""Accounts: users and their roles, sign-up, profile and photo, login safeguards."""

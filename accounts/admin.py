@@ -1,0 +1,49 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "full_name", "email", "role", "is_blocked", "is_staff", "date_joined", "last_login")
+    list_filter = ("role", "is_blocked", "is_staff", "is_superuser", "is_active", "date_joined")
+    search_fields = ("username", "full_name", "first_name", "last_name", "email")
+    ordering = ("username",)
+    actions = ("block_users", "unblock_users")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Profile"), {"fields": ("full_name", "first_name", "last_name", "email", "bio", "photo")}),
+        (_("Role and access"), {"fields": ("role", "is_blocked", "is_active", "is_staff", "is_superuser")}),
+        (_("Permissions"), {"classes": ("collapse",), "fields": ("groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "email", "role", "password1", "password2")}),
+    )
+
+    def _set_blocked(self, request, queryset, blocked: bool) -> int:
+        changed = 0
+        for user in queryset:
+            if user.is_blocked != blocked:
+                services.user_set_blocked(user=user, blocked=blocked)
+                changed += 1
+        return changed
+
+    @admin.action(description=_("Block selected users"))
+    def block_users(self, request, queryset):
+        queryset = queryset.exclude(pk=request.user.pk)  # an admin never locks themself out
+        changed = self._set_blocked(request, queryset, True)
+        self.message_user(
+            request, ngettext("%d user blocked.", "%d users blocked.", changed) % changed, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Unblock selected users"))
+    def unblock_users(self, request, queryset):
+        changed = self._set_blocked(request, queryset, False)
+        self.message_user(
+            request, ngettext("%d user unblocked.", "%d users unblocked.", changed) % changed, messages.SUCCESS
+        )

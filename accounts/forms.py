@@ -1,0 +1,101 @@
+"""Forms of the accounts pages; every rule a person can break shows as a field error."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .middleware import BLOCKED_MESSAGE
+from .models import User
+from .photos import ALLOWED_FORMATS, photo_from_upload
+from .services import EMAIL_TAKEN
+
+
+class PhotoField(forms.FileField):
+    """An optional photo, cleaned into a re-encoded JPEG (see accounts.photos)."""
+
+    widget = forms.FileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Photo"))
+        kwargs.setdefault(
+            "help_text", _("JPEG, PNG, GIF or WebP, at most 5 MB. It is cropped to a square.")
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ",".join(f"image/{f.lower()}" for f in sorted(ALLOWED_FORMATS))
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload or upload is initial:
+            return None
+        return photo_from_upload(upload)
+
+
+def _email_taken(email: str, exclude_pk=None) -> bool:
+    return User.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists()
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("Used to reset your password and for notifications."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    photo = PhotoField()
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email", "full_name")
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if _email_taken(email):
+            raise ValidationError(EMAIL_TAKEN, code="email_taken")
+        return email
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "blocked": BLOCKED_MESSAGE,
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.is_blocked:
+            raise ValidationError(self.error_messages["blocked"], code="blocked")
+
+
+class ProfileForm(forms.ModelForm):
+    photo = PhotoField()
+    remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
+
+    class Meta:
+        model = User
+        fields = ("full_name", "email", "bio")
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "bio": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"bio": _("A few words about you, shown to people in your courses.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        if not self.instance.photo:
+            del self.fields["remove_photo"]
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if _email_taken(email, exclude_pk=self.instance.pk):
+            raise ValidationError(EMAIL_TAKEN, code="email_taken")
+        return email

@@ -1,0 +1,45 @@
+"""Create the demo accounts (idempotent) and print how to log in with them."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+
+DEMO_PASSWORD = "learn-together-2026"
+
+DEMO_USERS = [
+    # username, full name, role, staff
+    ("admin", "Site Admin", User.Role.TEACHER, True),
+    ("teacher", "Maria Teacher", User.Role.TEACHER, False),
+    ("teacher2", "Omar Lecturer", User.Role.TEACHER, False),
+    ("alice", "Alice Student", User.Role.STUDENT, False),
+    ("bob", "Bob Student", User.Role.STUDENT, False),
+    ("chen", "Chen Student", User.Role.STUDENT, False),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts (safe to run again: existing ones are left as they are)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        created = 0
+        for username, full_name, role, staff in DEMO_USERS:
+            user, was_created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "full_name": full_name,
+                    "role": role,
+                    "email": f"{username}@example.com",
+                    "is_staff": staff,
+                    "is_superuser": staff,
+                },
+            )
+            if was_created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                created += 1
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} accounts created)."))
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for username, _full_name, role, staff in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {'admin' if staff else role}")

@@ -1,0 +1,70 @@
+"""The site's user: Django's user plus a role, a display name, a bio, a photo and a block flag."""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def avatar_upload_to(instance: "User", filename: str) -> str:
+    """Photos get a random name: the uploader's file name never reaches the disk."""
+    return f"avatars/{uuid.uuid4().hex}.jpg"
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        STUDENT = "student", _("Student")
+        TEACHER = "teacher", _("Teacher")
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.STUDENT)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    bio = models.TextField(_("bio"), max_length=2000, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=avatar_upload_to, blank=True)
+    is_blocked = models.BooleanField(
+        _("blocked"),
+        default=False,
+        help_text=_("Blocked users cannot log in; they are told their account is blocked."),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=["student", "teacher"]), name="accounts_user_role_valid"
+            ),
+            # One account per e-mail address, whatever its case; blank addresses (admin-made
+            # accounts) are allowed more than once.
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="accounts_user_email_ci_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile")
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def initial(self) -> str:
+        """The letter shown in the fallback avatar."""
+        return (self.display_name[:1] or "?").upper()
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.role == self.Role.TEACHER
+
+    @property
+    def is_student(self) -> bool:
+        return self.role == self.Role.STUDENT

@@ -1,0 +1,12 @@
+"""Template helpers for showing people: ``{% avatar user %}`` wherever a user appears."""
+
+from django import template
+
+register = template.Library()
+
+SIZES = {"sm": 32, "md": 48, "lg": 96}
+
+
+@register.inclusion_tag("accounts/_avatar.html")
+def avatar(user, size="sm"):
+    return {"person": user, "px": SIZES.get(size, SIZES["sm"])}

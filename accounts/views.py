@@ -1,0 +1,119 @@
+"""Pages of the accounts app: home and dashboards, sign-up, login, profile."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, UpdateView
+
+from . import permissions, selectors, services
+from .forms import LoginForm, ProfileForm, SignUpForm
+from .models import User
+
+
+def home(request):
+    """The landing page for visitors, the role's dashboard for everyone signed in."""
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "landing.html")
+    if permissions.is_site_admin(user):
+        return render(request, "accounts/dashboard_admin.html", selectors.admin_dashboard())
+    if permissions.is_teacher(user):
+        return render(request, "accounts/dashboard_teacher.html")
+    return render(request, "accounts/dashboard_student.html")
+
+
+class SignUpView(FormView):
+    """Sign-up for one role; the role comes from the URL, never from the form."""
+
+    form_class = SignUpForm
+    template_name = "accounts/signup.html"
+    role = User.Role.STUDENT
+    success_url = reverse_lazy("home")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["role"] = self.role
+        context["role_label"] = User.Role(self.role).label
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                role=self.role,
+                full_name=data["full_name"],
+                photo=data["photo"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, _("Welcome, %(name)s! Your account is ready.") % {"name": user})
+        return super().form_valid(form)
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class ProfileView(LoginRequiredMixin, UpdateView):
+    form_class = ProfileForm
+    template_name = "accounts/profile.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.user_update_profile(
+                user=self.object,
+                full_name=data["full_name"],
+                email=data["email"],
+                bio=data["bio"],
+                photo=data["photo"],
+                remove_photo=data.get("remove_photo", False),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your profile has been saved."))
+        return redirect(self.success_url)
+
+    def form_invalid(self, form):
+        # The bound form changed self.object in memory; show the saved user in the page chrome.
+        self.request.user.refresh_from_db()
+        return super().form_invalid(form)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")

@@ -1,0 +1,1 @@
+"""Classroom: the live room of a course (chat, whiteboard, audio) over a WebSocket."""

@@ -1,0 +1,1 @@
+"""Courses: catalogue, enrollment, rosters, materials, feedback and assignments."""

@@ -1,0 +1,3 @@
+"""WebSocket routes of the whole site, gathered from the apps that have live features."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Notifications: in-app notifications, their e-mail copies and the live unread badge."""
