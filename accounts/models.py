@@ -39,10 +39,18 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=models.Q(role__in=["student", "teacher"]), name="accounts_user_role_valid"
             ),
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_message=_("A user with that username already exists."),
+            ),
             # One account per e-mail address, whatever its case; blank addresses (admin-made
             # accounts) are allowed more than once.
             models.UniqueConstraint(
-                Lower("email"), condition=~models.Q(email=""), name="accounts_user_email_ci_unique"
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=_("An account with this e-mail address already exists."),
             ),
         ]
 

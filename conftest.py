@@ -1,0 +1,141 @@
+"""Fixtures shared by every app's tests: users per role, logged-in clients, live servers, browsers.
+
+Browser tests take ``live_server`` (a real Daphne process on the test database), ``browser``
+(Debian's Chromium) and ``page_as`` (a page logged in as a given user).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from accounts.tests.factories import AdminFactory, StudentFactory, TeacherFactory
+
+# Playwright's sync API keeps an event loop around in this thread; the ORM calls tests make
+# between browser steps are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def student(db):
+    return StudentFactory(username="stella", full_name="Stella Student")
+
+
+@pytest.fixture
+def teacher(db):
+    return TeacherFactory(username="tom", full_name="Tom Teacher")
+
+
+@pytest.fixture
+def other_teacher(db):
+    return TeacherFactory(username="olga", full_name="Olga Otherteacher")
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory(username="ada", full_name="Ada Admin")
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def login():
+    """``login(user)`` gives a Django test client with that user's session (None: anonymous)."""
+    return client_for
+
+
+# --- Real servers ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server on loopback for the whole run; tests clear it through ``mailbox``."""
+    from elearning.testing.smtp import SMTPServer
+
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    smtp_server.clear()
+    return smtp_server
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker, smtp_server):
+    """A Daphne process serving the test database, sending mail to ``smtp_server``."""
+    from elearning.testing.live import LiveServer
+
+    server = LiveServer(
+        extra_env={"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_server.port)}
+    )
+    with server:
+        yield server
+
+
+# --- Browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    from elearning.testing.browser import launch
+
+    browser = launch(playwright_instance)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server, transactional_db):
+    """``new_page(user=None, viewport=None)``: a fresh browser context, optionally logged in."""
+    contexts = []
+
+    def make(user=None, viewport=None):
+        context = browser.new_context(base_url=live_server.url, viewport=viewport)
+        context.set_default_timeout(10_000)
+        if user is not None:
+            client = client_for(user)
+            context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                        "url": live_server.url,
+                    }
+                ]
+            )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """An anonymous visitor's page."""
+    return new_page()
+
+
+@pytest.fixture
+def page_as(new_page):
+    """``page_as(user)``: a page whose browser is logged in as ``user``."""
+    return lambda user, viewport=None: new_page(user=user, viewport=viewport)

@@ -1,0 +1,76 @@
+"""Real Daphne processes for browser and cross-process tests, started through bin/serve."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from .smtp import free_port
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+class LiveServer:
+    """One ``bin/serve`` process on a free port, using the test database and settings."""
+
+    def __init__(self, *, extra_env: dict[str, str] | None = None, port: int | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen | None = None
+        self.log_path = BASE_DIR / "var" / "test" / f"daphne-{self.port}.log"
+
+    def start(self, timeout: float = 30.0) -> LiveServer:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "elearning.settings_test",
+            "ELEARNING_LIVE_DB_NAME": str(settings.DATABASES["default"]["NAME"]),
+            "DAPHNE_VERBOSITY": "0",
+            "DJANGO_ALLOW_ASYNC_UNSAFE": "",
+            **self.extra_env,
+        }
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [str(BASE_DIR / "bin" / "serve"), "127.0.0.1", str(self.port)],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Daphne exited early:\n{self.log()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"Daphne did not start within {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
