@@ -1,6 +1,6 @@
 """Fixtures shared by every app's tests: users per role, logged-in clients, live servers, browsers.
 
-Browser tests take ``live_server`` (a real Daphne process on the test database), ``browser``
+Browser tests take ``daphne_server`` (a real Daphne process on the test database), ``browser``
 (Debian's Chromium) and ``page_as`` (a page logged in as a given user).
 """
 
@@ -71,7 +71,7 @@ def mailbox(smtp_server):
 
 
 @pytest.fixture(scope="session")
-def live_server(django_db_setup, django_db_blocker, smtp_server):
+def daphne_server(django_db_setup, django_db_blocker, smtp_server):
     """A Daphne process serving the test database, sending mail to ``smtp_server``."""
     from elearning.testing.live import LiveServer
 
@@ -103,12 +103,12 @@ def browser(playwright_instance):
 
 
 @pytest.fixture
-def new_page(browser, live_server, transactional_db):
+def new_page(browser, daphne_server, transactional_db):
     """``new_page(user=None, viewport=None)``: a fresh browser context, optionally logged in."""
     contexts = []
 
     def make(user=None, viewport=None):
-        context = browser.new_context(base_url=live_server.url, viewport=viewport)
+        context = browser.new_context(base_url=daphne_server.url, viewport=viewport)
         context.set_default_timeout(10_000)
         if user is not None:
             client = client_for(user)
@@ -117,7 +117,7 @@ def new_page(browser, live_server, transactional_db):
                     {
                         "name": settings.SESSION_COOKIE_NAME,
                         "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                        "url": live_server.url,
+                        "url": daphne_server.url,
                     }
                 ]
             )

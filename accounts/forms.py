@@ -86,6 +86,7 @@ class ProfileForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "bio": forms.Textarea(attrs={"rows": 4}),
         }
+        labels = {"email": _("E-mail")}
         help_texts = {"bio": _("A few words about you, shown to people in your courses.")}
 
     def __init__(self, *args, **kwargs):

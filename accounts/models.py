@@ -5,7 +5,6 @@ import uuid
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,9 +55,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name
-
-    def get_absolute_url(self) -> str:
-        return reverse("accounts:profile")
 
     @property
     def display_name(self) -> str:

@@ -1,5 +1,6 @@
 """Pages of the accounts app: home and dashboards, sign-up, login, profile."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -8,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from django.views.static import serve
 from django.views.generic import FormView, UpdateView
 
 from . import permissions, selectors, services
@@ -25,6 +28,14 @@ def home(request):
     if permissions.is_teacher(user):
         return render(request, "accounts/dashboard_teacher.html")
     return render(request, "accounts/dashboard_student.html")
+
+
+@require_safe
+def avatar(request, name: str):
+    """A profile photo. They are public, re-encoded JPEGs with random names (accounts.photos)."""
+    response = serve(request, name, document_root=settings.MEDIA_ROOT / "avatars")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 class SignUpView(FormView):

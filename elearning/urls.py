@@ -1,9 +1,7 @@
 """Top-level URL map; each app owns its own ``urls.py`` with ``app_name`` set."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from accounts import views as account_views
 
@@ -13,10 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Profile photos are public, re-encoded images under their own folder; nothing else under
     # MEDIA_ROOT is ever served from a public URL (course materials go through checked views).
-    re_path(
-        r"^media/avatars/(?P<path>[0-9a-f]{32}\.jpg)$",
-        serve,
-        {"document_root": settings.MEDIA_ROOT / "avatars"},
-        name="avatar",
-    ),
+    re_path(r"^media/avatars/(?P<name>[0-9a-f]{32}\.jpg)$", account_views.avatar, name="avatar"),
 ]

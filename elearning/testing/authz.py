@@ -1,0 +1,55 @@
+"""The authorization matrix: for every URL of the site, what each role gets.
+
+Each app declares its rows in ``<app>/tests/authz.py`` as ``MATRIX = {url_name: Case(...)}``;
+``elearning/tests/test_authorization_matrix.py`` fails when a URL pattern has no row, and
+requests every row as every role. Admin URLs get rows generated from the registered model
+admins, so a new model admin is covered as soon as it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("anonymous", "student", "teacher", "other_teacher", "admin")
+
+
+@dataclass(frozen=True)
+class Expect:
+    status: int
+    location: str | None = None  # for redirects: where to (a path prefix)
+
+    def __str__(self) -> str:
+        return f"{self.status} -> {self.location}" if self.location else str(self.status)
+
+
+OK = Expect(200)
+FORBIDDEN = Expect(403)
+NOT_FOUND = Expect(404)
+NOT_ALLOWED = Expect(405)
+TO_LOGIN = Expect(302, "/accounts/login/?next=")
+TO_HOME = Expect(302, "/")
+TO_ADMIN_LOGIN = Expect(302, "/admin/login/")
+
+
+def redirect(to: str) -> Expect:
+    return Expect(302, to)
+
+
+def everyone(expect: Expect) -> dict[str, Expect]:
+    return dict.fromkeys(ROLES, expect)
+
+
+def signed_in(expect: Expect, anonymous: Expect = TO_LOGIN) -> dict[str, Expect]:
+    return {**everyone(expect), "anonymous": anonymous}
+
+
+@dataclass
+class Case:
+    """One URL: how to build it from the test world, and what each role gets for ``method``."""
+
+    url: Callable[[Any], str]
+    expect: dict[str, Expect]
+    method: str = "get"
+    data: dict = field(default_factory=dict)
