@@ -19,6 +19,12 @@ from accounts.tests.factories import AdminFactory, StudentFactory, TeacherFactor
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: fast tests fail first, and Playwright's event loop (it stays in
+    the main thread once started) cannot disturb the async tests."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture
 def student(db):
     return StudentFactory(username="stella", full_name="Stella Student")

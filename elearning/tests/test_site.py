@@ -129,3 +129,10 @@ def test_vendored_assets_are_served_by_the_site(client):
         response = client.get(path)
         assert response.status_code == 200, path
         b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_the_suite_runs_on_the_configured_database():
+    """The PostgreSQL leg of CI must really be on PostgreSQL, not silently on SQLite."""
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith(("postgres", "pgsql")) else "sqlite"
+    assert connection.vendor == expected
