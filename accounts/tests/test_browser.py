@@ -136,6 +136,7 @@ def test_student_signs_up_on_a_phone_and_bad_input_is_explained(new_page):
     page.wait_for_url("**/")
     assert page.get_by_role("heading", name=re.compile("Welcome")).is_visible()
     assert page.locator("nav .avatar-initial").count() == 1  # no photo: the initial shows
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # the long name wraps
     look(page, "dashboard-student-375")
 
 
