@@ -1,0 +1,112 @@
+"""Courses and who is in them: enrollments and per-course blocks."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+course_code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_-]{2,31}$",
+    _("Use 3 to 32 letters, digits, hyphens or underscores, starting with a letter or digit."),
+    code="invalid_code",
+)
+
+
+class Course(models.Model):
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="courses_taught",
+        verbose_name=_("teacher"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        validators=[course_code_validator],
+        help_text=_("A short unique code students can search for, e.g. MATH-7B."),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive courses are hidden from the catalogue.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Upper("code"),
+                name="courses_course_code_ci_unique",
+                violation_error_message=_("Another course already uses this code."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="courses_course_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+        indexes = [models.Index(fields=["is_active", "title"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:detail", args=[self.pk])
+
+
+class Enrollment(models.Model):
+    """A student in a course. Leaving keeps the row (inactive) so re-joining reactivates it."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    is_active = models.BooleanField(_("active"), default=True)
+    enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        ordering = ["-enrolled_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "course"], name="courses_enrollment_unique"),
+        ]
+        indexes = [models.Index(fields=["course", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.course}"
+
+
+class CourseBlock(models.Model):
+    """A student the course's teacher has blocked: they cannot join or open the course."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="blocks")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_blocks"
+    )
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("course block")
+        verbose_name_plural = _("course blocks")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "student"], name="courses_block_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} blocked from {self.course}"
