@@ -13,6 +13,8 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 from django.views.generic import FormView, UpdateView
 
+from courses import selectors as course_selectors
+
 from . import permissions, selectors, services
 from .forms import LoginForm, ProfileForm, SignUpForm
 from .models import User
@@ -26,8 +28,19 @@ def home(request):
     if permissions.is_site_admin(user):
         return render(request, "accounts/dashboard_admin.html", selectors.admin_dashboard())
     if permissions.is_teacher(user):
-        return render(request, "accounts/dashboard_teacher.html")
-    return render(request, "accounts/dashboard_student.html")
+        return render(
+            request,
+            "accounts/dashboard_teacher.html",
+            {"courses": course_selectors.courses_taught(teacher=user)},
+        )
+    return render(
+        request,
+        "accounts/dashboard_student.html",
+        {
+            "courses": course_selectors.courses_enrolled(student=user),
+            "courses_to_join": course_selectors.courses_to_join(student=user),
+        },
+    )
 
 
 @require_safe

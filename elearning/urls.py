@@ -8,6 +8,7 @@ from accounts import views as account_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("courses/", include("courses.urls")),
     path("admin/", admin.site.urls),
     # Profile photos are public, re-encoded images under their own folder; nothing else under
     # MEDIA_ROOT is ever served from a public URL (course materials go through checked views).

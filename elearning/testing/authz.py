@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-ROLES = ("anonymous", "student", "teacher", "other_teacher", "admin")
+# "student" is a student with no tie to the world's course; "enrolled" is actively enrolled in it;
+# "blocked" was blocked from it by its teacher; "teacher" owns it; "other_teacher" does not.
+ROLES = ("anonymous", "student", "enrolled", "blocked", "teacher", "other_teacher", "admin")
+STUDENT_ROLES = ("student", "enrolled", "blocked")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,11 @@ def redirect(to: str) -> Expect:
 
 def everyone(expect: Expect) -> dict[str, Expect]:
     return dict.fromkeys(ROLES, expect)
+
+
+def only(expect: Expect, *roles: str, others: Expect) -> dict[str, Expect]:
+    """``expect`` for the named roles, ``others`` for the rest."""
+    return {role: expect if role in roles else others for role in ROLES}
 
 
 def signed_in(expect: Expect, anonymous: Expect = TO_LOGIN) -> dict[str, Expect]:

@@ -14,6 +14,9 @@ from accounts.tests import authz as accounts_authz
 from accounts.tests.factories import AdminFactory, StudentFactory, TeacherFactory
 from accounts.tests.images import image_upload
 from conftest import client_for
+from courses import services as course_services
+from courses.tests import authz as courses_authz
+from courses.tests.factories import CourseFactory
 from elearning.testing.authz import (
     FORBIDDEN,
     NOT_ALLOWED,
@@ -27,7 +30,7 @@ from elearning.testing.authz import (
     redirect,
 )
 
-APP_MATRICES = [accounts_authz.MATRIX]
+APP_MATRICES = [accounts_authz.MATRIX, courses_authz.MATRIX]
 
 
 def url_keys(patterns=None, namespace=None, prefix=""):
@@ -135,10 +138,20 @@ def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     student = StudentFactory(username="m_student")
     student.photo.save("p.jpg", image_upload(), save=True)
+    teacher = TeacherFactory(username="m_teacher")
+    course = CourseFactory(teacher=teacher)
+    enrolled = StudentFactory(username="m_enrolled")
+    course_services.enrollment_enroll(student=enrolled, course=course)
+    blocked = StudentFactory(username="m_blocked")
+    course_services.roster_block_student(course=course, student=blocked, blocked_by=teacher)
     return SimpleNamespace(
         anonymous=None,
         student=student,
-        teacher=TeacherFactory(username="m_teacher"),
+        enrolled=enrolled,
+        blocked=blocked,
+        course=course,
+        inactive_course=CourseFactory(teacher=teacher, is_active=False),
+        teacher=teacher,
         other_teacher=TeacherFactory(username="m_other"),
         admin=AdminFactory(username="m_admin"),
         avatar_url=student.photo.url,

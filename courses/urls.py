@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+
+urlpatterns = [
+    path("", views.CatalogueView.as_view(), name="catalogue"),
+    path("new/", views.CourseCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.course_detail, name="detail"),
+    path("<int:pk>/edit/", views.CourseUpdateView.as_view(), name="edit"),
+    path("<int:pk>/delete/", views.CourseDeleteView.as_view(), name="delete"),
+    path("<int:pk>/enroll/", views.course_enroll, name="enroll"),
+    path("<int:pk>/unenroll/", views.course_unenroll, name="unenroll"),
+    path("<int:pk>/roster/", views.roster, name="roster"),
+    path("<int:pk>/roster/add/", views.roster_add, name="roster_add"),
+    path("<int:pk>/roster/<int:student_id>/remove/", views.roster_action, {"action": "remove"}, name="roster_remove"),
+    path("<int:pk>/roster/<int:student_id>/block/", views.roster_action, {"action": "block"}, name="roster_block"),
+    path("<int:pk>/roster/<int:student_id>/unblock/", views.roster_action, {"action": "unblock"}, name="roster_unblock"),
+]
