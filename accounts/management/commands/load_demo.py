@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
+from courses import services as course_services
+from courses.models import Course
 
 DEMO_PASSWORD = "learn-together-2026"
 
@@ -39,7 +41,33 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
                 created += 1
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} accounts created)."))
+        courses_created = self._courses()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready ({created} accounts, {courses_created} courses created).")
+        )
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         for username, _full_name, role, staff in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {'admin' if staff else role}")
+
+    def _courses(self) -> int:
+        teacher = User.objects.get(username="teacher")
+        created = 0
+        for code, title, description, students in DEMO_COURSES:
+            course = Course.objects.filter(code=code).first()
+            if course is None:
+                course = course_services.course_create(
+                    teacher=teacher, title=title, code=code, description=description
+                )
+                created += 1
+                for username in students:
+                    course_services.enrollment_enroll(
+                        student=User.objects.get(username=username), course=course
+                    )
+        return created
+
+
+DEMO_COURSES = [
+    ("MATH-7B", "Algebra for year 7", "Equations, fractions and the joy of x.", ["alice", "bob"]),
+    ("BIO-9A", "Cell biology", "Cells, organelles and membranes, with a microscope lab.", ["alice"]),
+    ("HIST-8", "Ancient civilisations", "Mesopotamia to Rome in twelve weeks.", []),
+]
