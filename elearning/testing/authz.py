@@ -15,7 +15,6 @@ from typing import Any
 # "student" is a student with no tie to the world's course; "enrolled" is actively enrolled in it;
 # "blocked" was blocked from it by its teacher; "teacher" owns it; "other_teacher" does not.
 ROLES = ("anonymous", "student", "enrolled", "blocked", "teacher", "other_teacher", "admin")
-STUDENT_ROLES = ("student", "enrolled", "blocked")
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,6 @@ def test_vendored_assets_are_served_by_the_site(client):
     for path in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
         response = client.get(path)
         assert response.status_code == 200, path
-        b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def test_the_suite_runs_on_the_configured_database():
