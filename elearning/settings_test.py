@@ -6,11 +6,13 @@ settings, pointed at the test database through ELEARNING_LIVE_DB_NAME.
 """
 
 import os
+from pathlib import Path
 
 from .settings import *  # noqa: F403
 from .settings import BASE_DIR, DATABASES, REDIS_URL, env
 
-TEST_DIR = BASE_DIR / "var" / "test"
+# Overridable so that several test runs on one checkout do not share a database file.
+TEST_DIR = Path(env.str("ELEARNING_TEST_DIR", default=str(BASE_DIR / "var" / "test")))
 TEST_DIR.mkdir(parents=True, exist_ok=True)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
