@@ -24,7 +24,7 @@ class LiveServer:
         self.ws_url = f"ws://127.0.0.1:{self.port}"
         self.extra_env = extra_env or {}
         self.process: subprocess.Popen | None = None
-        self.log_path = BASE_DIR / "var" / "test" / f"daphne-{self.port}.log"
+        self.log_path = Path(settings.MEDIA_ROOT).parent / f"daphne-{self.port}.log"
 
     def start(self, timeout: float = 30.0) -> LiveServer:
         env = {
