@@ -80,14 +80,19 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("full_name", "email", "bio")
+        fields = ("full_name", "email", "bio", "email_notifications")
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "bio": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {"email": _("E-mail")}
-        help_texts = {"bio": _("A few words about you, shown to people in your courses.")}
+        help_texts = {
+            "bio": _("A few words about you, shown to people in your courses."),
+            "email_notifications": _(
+                "Untick to get notifications on this site only (password resets are always e-mailed)."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

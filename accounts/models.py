@@ -27,6 +27,11 @@ class User(AbstractUser):
         default=False,
         help_text=_("Blocked users cannot log in; they are told their account is blocked."),
     )
+    email_notifications = models.BooleanField(
+        _("e-mail me my notifications"),
+        default=True,
+        help_text=_("Every notification is also sent to your e-mail address."),
+    )
 
     objects = UserManager()
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from accounts.models import User
@@ -75,3 +77,16 @@ def test_bad_profile_input_keeps_the_saved_profile(login, student):
 def test_profile_requires_login(client):
     response = client.get(PROFILE)
     assert response.status_code == 302 and response.url.startswith("/accounts/login/?next=")
+
+
+def test_email_notifications_can_be_turned_off_and_on(login, student):
+    client = login(student)
+    page = client.get(PROFILE).content.decode()
+    checkbox = re.search(r'<input[^>]*name="email_notifications"[^>]*>', page)
+    assert checkbox and "checked" in checkbox.group(0)  # on by default
+    client.post(PROFILE, profile_data(student))  # an unticked box is not sent at all
+    student.refresh_from_db()
+    assert student.email_notifications is False
+    client.post(PROFILE, profile_data(student, email_notifications="on"))
+    student.refresh_from_db()
+    assert student.email_notifications is True
