@@ -1,3 +1,6 @@
 """WebSocket routes of the whole site, gathered from the apps that have live features."""
 
+from classroom.routing import websocket_urlpatterns as classroom_routes
+
 websocket_urlpatterns: list = []
+websocket_urlpatterns += classroom_routes

@@ -149,6 +149,25 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Live classroom -------------------------------------------------------------------------
+# Per-socket token buckets: (messages per second, burst). Frames over the limit are dropped
+# with an error; a socket refused this many frames in a row is closed (code 4008).
+CLASSROOM_RATE_LIMITS = {
+    "chat": (env.float("CLASSROOM_CHAT_RATE", default=1.0), env.float("CLASSROOM_CHAT_BURST", default=8)),
+    "board": (env.float("CLASSROOM_BOARD_RATE", default=90.0), env.float("CLASSROOM_BOARD_BURST", default=180)),
+    "audio": (60.0, 120.0),  # 20 ms frames are 50 per second
+    "other": (10.0, 30.0),
+}
+CLASSROOM_FLOOD_CLOSE_AFTER = env.int("CLASSROOM_FLOOD_CLOSE_AFTER", default=200)
+# The HTTP chat fallback: messages per user and course per minute (shared through the cache).
+CLASSROOM_HTTP_CHAT_PER_MINUTE = env.int("CLASSROOM_HTTP_CHAT_PER_MINUTE", default=30)
+CLASSROOM_BOARD_MAX_ACTIONS = env.int("CLASSROOM_BOARD_MAX_ACTIONS", default=500)
+CLASSROOM_BOARD_SIMPLIFY = 0.0005  # stored strokes drop points closer than this to the line
+# Presence rows not refreshed for this many seconds are stale (heartbeat every third of it).
+CLASSROOM_PRESENCE_TTL = env.int("CLASSROOM_PRESENCE_TTL", default=45)
+# Audio older than this (seconds) when a socket gets to it is skipped: that listener is behind.
+CLASSROOM_AUDIO_MAX_LAG = env.float("CLASSROOM_AUDIO_MAX_LAG", default=0.5)
+
 # --- Background work ------------------------------------------------------------------------
 # Django's Tasks API (the django-tasks backport) with the database backend: jobs survive a
 # restart and need no extra service; `manage.py db_worker` runs them (make run starts it).

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("courses/", include("courses.urls")),
+    path("courses/<int:course_id>/classroom/", include("classroom.urls")),
     path("admin/", admin.site.urls),
     # Profile photos are public, re-encoded images under their own folder; nothing else under
     # MEDIA_ROOT is ever served from a public URL (course materials go through checked views).

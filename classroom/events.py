@@ -1,0 +1,79 @@
+"""Names of everything that travels through the classroom: groups, layer events, client messages.
+
+Channel-layer events (between processes) have prefixed types and are handled by the consumer
+method of the same name with dots turned into underscores:
+
+``classroom.chat``        {"message": <client chat message, below>}
+``classroom.board``       {"message": <any client whiteboard message>, "sender": channel name}
+``classroom.presence``    {"message": <join / leave message>}
+``classroom.permission``  {"message": <draw_permission message>}
+``classroom.audio``       {"data": bytes, "ts": epoch seconds sent, "sender": channel name}
+``classroom.audio_state`` {"message": <audio_start / audio_stop message>}
+``classroom.kick``        {} — sent to one user's group: close that user's sockets (4003)
+
+WebSocket text frames are JSON objects with a ``type``. The client sends:
+
+``{"type": "chat", "message": str}``                 1–5,000 characters after trimming
+``{"type": "draw", "sid": str, "tool": "pen"|"line"|"eraser"|"text", "color": "#rrggbb",
+   "width": int, "points": [x0, y0, x1, y1, …], "end": bool, "text": str, "size": int}``
+    a piece of a stroke as it is drawn (coordinates normalised to 0–1, at most one message per
+    animation frame); ``end`` finishes it and the server stores it; ``text`` tool: one point
+``{"type": "move", "id": int, "dx": float, "dy": float}``  teacher: set an element's offset
+``{"type": "undo"}``                                  remove the sender's newest element
+``{"type": "clear"}``                                 teacher: wipe the board
+``{"type": "draw_permission", "all": bool}``          teacher: let every student draw, or not
+``{"type": "draw_permission", "user": str, "allowed": bool}``  teacher: one student (username)
+``{"type": "audio", "state": "start"|"stop"}``        teacher: microphone on / off
+``{"type": "ping"}``                                  answered with ``{"type": "pong"}``
+binary frames                                         teacher only: 16 kHz mono 16-bit
+                                                      little-endian PCM, 20–100 ms each
+
+The server sends:
+
+``state``        on connect: {"me", "chat": [chat…], "board": [element…], "online": [user…],
+                 "draw": {"all", "users"}, "may_draw", "audio": bool}
+``chat``         {"id", "message", "user" (username), "name", "role", "at" (ISO 8601)}
+``join``/``leave`` {"user", "name", "online": [user…]}; ``online`` {"online": [user…]} (heartbeat)
+``draw``         a live piece {"sid", "user", tool, color, width, points, "end": false}, or the
+                 finished element {"sid", "user", "end": true, "element": element}
+``move`` {"id", "dx", "dy"}; ``undo`` {"id"}; ``clear`` {}
+``draw_permission`` {"all", "users": [username…]}
+``audio_start`` {"user", "sample_rate": 16000}; ``audio_stop`` {}
+``error``        {"code", "message"} — the frame was refused; the socket stays open
+binary frames    the teacher's audio, as received
+
+An element is {"id", "user", "tool", "color", "width", "points", "dx", "dy"} plus "text" and
+"size" for text.
+"""
+
+from __future__ import annotations
+
+# Layer event types.
+CHAT = "classroom.chat"
+BOARD = "classroom.board"
+PRESENCE = "classroom.presence"
+PERMISSION = "classroom.permission"
+AUDIO = "classroom.audio"
+AUDIO_STATE = "classroom.audio_state"
+KICK = "classroom.kick"
+
+# Close codes the page explains (4000–4999 are the application's own).
+CLOSE_LOGIN_REQUIRED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_REMOVED = 4003
+CLOSE_FLOOD = 4008
+
+AUDIO_SAMPLE_RATE = 16_000
+AUDIO_BYTES_PER_MS = AUDIO_SAMPLE_RATE * 2 // 1000  # 16-bit mono
+AUDIO_MIN_BYTES = 20 * AUDIO_BYTES_PER_MS
+AUDIO_MAX_BYTES = 100 * AUDIO_BYTES_PER_MS
+
+
+def room_group(course_id: int) -> str:
+    return f"classroom.{course_id}"
+
+
+def user_group(course_id: int, user_id: int) -> str:
+    """Every socket of one user in one classroom, so a kick reaches all of them on any process."""
+    return f"classroom.{course_id}.user.{user_id}"

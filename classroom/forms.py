@@ -1,0 +1,16 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CHAT_MAX_LENGTH
+
+
+class ChatForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=CHAT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off", "maxlength": CHAT_MAX_LENGTH}),
+        error_messages={
+            "required": _("A chat message cannot be empty."),
+            "max_length": _("A chat message can be at most %(limit_value)s characters."),
+        },
+    )

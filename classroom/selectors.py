@@ -1,0 +1,72 @@
+"""Reads for the classroom: recent chat, the board, who is online, who may draw."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import ChatMessage, Classroom, Presence, WhiteboardAction
+
+
+def chat_message_dict(message: ChatMessage) -> dict:
+    author = message.author
+    return {
+        "type": "chat",
+        "id": message.pk,
+        "message": message.body,
+        "user": author.username,
+        "name": author.display_name,
+        "role": author.role,
+        "at": message.created_at.isoformat(),
+    }
+
+
+def chat_recent(*, course_id: int, after: int | None = None, limit: int = 100) -> list[ChatMessage]:
+    """The newest ``limit`` messages (after message ``after`` when given), oldest first; one query."""
+    messages = ChatMessage.objects.filter(course_id=course_id).select_related("author")
+    if after is not None:
+        messages = messages.filter(pk__gt=after)
+    return list(reversed(messages.order_by("-pk")[:limit]))
+
+
+def element_dict(action: WhiteboardAction, username: str | None) -> dict:
+    return {**action.data, "id": action.pk, "user": username or ""}
+
+
+def board_state(*, course_id: int) -> list[dict]:
+    actions = (
+        WhiteboardAction.objects.filter(course_id=course_id)
+        .order_by("pk")
+        .values_list("pk", "data", "author__username")
+    )
+    return [{**data, "id": pk, "user": username or ""} for pk, data, username in actions]
+
+
+def presence_cutoff():
+    return timezone.now() - timedelta(seconds=settings.CLASSROOM_PRESENCE_TTL)
+
+
+def online_users(*, course_id: int) -> list[dict]:
+    """Everyone with a live socket in the classroom (any process), teacher first, then by name."""
+    rows = (
+        Presence.objects.filter(course_id=course_id, seen_at__gte=presence_cutoff())
+        .select_related("user")
+        .order_by("user_id")
+    )
+    users = {}
+    for row in rows:
+        user = row.user
+        users[user.pk] = {"user": user.username, "name": user.display_name, "role": user.role}
+    return sorted(users.values(), key=lambda u: (u["role"] != "teacher", u["name"].casefold()))
+
+
+def draw_permissions(*, course_id: int) -> dict:
+    classroom = Classroom.objects.filter(course_id=course_id).first()
+    if classroom is None:
+        return {"all": False, "users": []}
+    return {
+        "all": classroom.students_may_draw,
+        "users": sorted(classroom.drawers.values_list("username", flat=True)),
+    }
