@@ -31,7 +31,11 @@ def home(request):
         return render(
             request,
             "accounts/dashboard_teacher.html",
-            {"courses": course_selectors.courses_taught(teacher=user)},
+            {
+                "courses": course_selectors.courses_taught(teacher=user),
+                "recent_feedback": course_selectors.recent_feedback(teacher=user),
+                "average_rating": course_selectors.teacher_average_rating(teacher=user),
+            },
         )
     return render(
         request,

@@ -1,10 +1,14 @@
+from pathlib import PurePosixPath
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from .models import Course
+from . import uploads
+from .models import Course, Feedback
 
 
 class CourseForm(forms.ModelForm):
@@ -49,3 +53,51 @@ class RosterAddForm(forms.Form):
         if student is None:
             raise ValidationError(_("No student has that username or e-mail address."), code="unknown_student")
         return student
+
+
+class MaterialForm(forms.Form):
+    """A material upload; the file is checked by its content (courses.uploads)."""
+
+    title = forms.CharField(
+        label=_("Title"), max_length=200, required=False,
+        help_text=_("Leave empty to use the file name."),
+    )
+    file = forms.FileField(label=_("File"), max_length=255, allow_empty_file=True)
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.fields["file"].help_text = _(
+            "Documents (PDF, Word, Excel, PowerPoint, OpenDocument, text), images, audio or video; up to %(limit)s."
+        ) % {"limit": filesizeformat(max_bytes)}
+        self.fields["file"].widget.attrs["accept"] = ",".join(uploads.ACCEPTED_EXTENSIONS)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.inspected = uploads.inspect_upload(upload, max_bytes=self.max_bytes)
+        return upload
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("title") and hasattr(self, "inspected"):
+            cleaned["title"] = PurePosixPath(self.inspected.name).stem[:200] or self.inspected.name[:200]
+        return cleaned
+
+
+class FeedbackForm(forms.ModelForm):
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose a rating from 1 to 5 stars.")},
+    )
+
+    class Meta:
+        model = Feedback
+        fields = ("rating", "comment")
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
+        labels = {"comment": _("Comment (optional)")}

@@ -1,6 +1,11 @@
-"""Courses and who is in them: enrollments and per-course blocks."""
+"""Courses, who is in them (enrollments, per-course blocks), their materials and feedback."""
+
+import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Upper
@@ -110,3 +115,80 @@ class CourseBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} blocked from {self.course}"
+
+
+def material_storage():
+    """The private storage of material files (STORAGES["materials"]; never served by URL)."""
+    return storages["materials"]
+
+
+def material_path(material: "CourseMaterial", filename: str) -> str:
+    # A random name: the uploaded name is only ever shown, never used as a path.
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"course-{material.course_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class CourseMaterial(models.Model):
+    """A file the teacher shares with the course: a document, image, audio or video."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Document")
+        IMAGE = "image", _("Image")
+        AUDIO = "audio", _("Audio")
+        VIDEO = "video", _("Video")
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    file = models.FileField(_("file"), storage=material_storage, upload_to=material_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("course material")
+        verbose_name_plural = _("course materials")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["course", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:material_download", args=[self.course_id, self.pk])
+
+
+class Feedback(models.Model):
+    """A student's rating of a course: one per student and course, editable."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="feedback")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_given"
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "student"], name="courses_feedback_unique"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5),
+                name="courses_feedback_rating_1_to_5",
+                violation_error_message=_("The rating must be between 1 and 5."),
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/5 by {self.student} for {self.course}"

@@ -54,3 +54,19 @@ def can_access_content(user, course: Course) -> bool:
     if is_owner(user, course):
         return True
     return is_student(user) and is_enrolled(user, course) and not is_blocked_from(user, course)
+
+
+def can_manage_materials(user, course: Course) -> bool:
+    return is_owner(user, course)
+
+
+can_download_material = can_access_content
+
+
+def can_leave_feedback(user, course: Course) -> bool:
+    return is_student(user) and is_enrolled(user, course) and not is_blocked_from(user, course)
+
+
+def can_view_feedback(user, course: Course) -> bool:
+    """Feedback is for the course's teacher and its students (and admins), not other teachers."""
+    return can_access_content(user, course) or (user.is_authenticated and user.is_staff)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from .models import Course, CourseBlock, Enrollment
+from .models import Course, CourseBlock, CourseMaterial, Enrollment, Feedback
 
 ACTIVE_STUDENTS = Count("enrollments", filter=Q(enrollments__is_active=True), distinct=True)
 
@@ -22,8 +22,24 @@ def course_catalogue(*, search: str = "") -> QuerySet[Course]:
     return courses.annotate(student_count=ACTIVE_STUDENTS).order_by("title", "pk")
 
 
+# A subquery, not a join: joining feedback and enrollments together would multiply the rows.
+AVERAGE_RATING = Subquery(
+    Feedback.objects.filter(course=OuterRef("pk"))
+    .values("course")
+    .annotate(average=Avg("rating"))
+    .values("average")[:1]
+)
+FEEDBACK_COUNT = Subquery(
+    Feedback.objects.filter(course=OuterRef("pk")).values("course").annotate(n=Count("pk")).values("n")[:1]
+)
+
+
 def courses_taught(*, teacher) -> QuerySet[Course]:
-    return Course.objects.filter(teacher=teacher).annotate(student_count=ACTIVE_STUDENTS).order_by("-created_at")
+    return (
+        Course.objects.filter(teacher=teacher)
+        .annotate(student_count=ACTIVE_STUDENTS, average_rating=AVERAGE_RATING, feedback_count=FEEDBACK_COUNT)
+        .order_by("-created_at")
+    )
 
 
 def courses_enrolled(*, student) -> QuerySet[Course]:
@@ -56,3 +72,39 @@ def roster(*, course: Course) -> QuerySet[Enrollment]:
 
 def blocked_students(*, course: Course) -> QuerySet[CourseBlock]:
     return CourseBlock.objects.filter(course=course).select_related("student").order_by("-created_at")
+
+
+def course_materials(*, course: Course) -> QuerySet[CourseMaterial]:
+    return CourseMaterial.objects.filter(course=course).order_by("-created_at", "-pk")
+
+
+def feedback_summary(*, course: Course) -> dict:
+    """Average, count and how many gave each star (5 down to 1), in one query."""
+    stars = range(5, 0, -1)
+    row = Feedback.objects.filter(course=course).aggregate(
+        average=Avg("rating"),
+        count=Count("pk"),
+        **{f"n{star}": Count("pk", filter=Q(rating=star)) for star in stars},
+    )
+    count = row["count"]
+    distribution = [
+        {"stars": star, "count": row[f"n{star}"], "percent": round(100 * row[f"n{star}"] / count) if count else 0}
+        for star in stars
+    ]
+    return {"average": row["average"], "count": count, "distribution": distribution}
+
+
+def course_feedback(*, course: Course) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(course=course).select_related("student").order_by("-updated_at", "-pk")
+
+
+def recent_feedback(*, teacher, limit: int = 5) -> QuerySet[Feedback]:
+    return (
+        Feedback.objects.filter(course__teacher=teacher)
+        .select_related("student", "course")
+        .order_by("-updated_at", "-pk")[:limit]
+    )
+
+
+def teacher_average_rating(*, teacher) -> float | None:
+    return Feedback.objects.filter(course__teacher=teacher).aggregate(average=Avg("rating"))["average"]

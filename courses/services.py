@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .models import Course, CourseBlock, Enrollment
+from . import permissions
+from .models import Course, CourseBlock, CourseMaterial, Enrollment, Feedback, material_storage
+from .uploads import InspectedUpload
+
+logger = logging.getLogger(__name__)
 
 
 class EnrollmentError(PermissionDenied):
@@ -63,7 +69,9 @@ def _save_course(course: Course) -> None:
 
 @transaction.atomic
 def course_delete(*, course: Course) -> None:
+    files = list(course.materials.values_list("file", flat=True))
     course.delete()
+    transaction.on_commit(lambda: _delete_files(files))
 
 
 def _activate_enrollment(*, student: User, course: Course) -> bool:
@@ -123,3 +131,60 @@ def roster_unblock_student(*, course: Course, student: User) -> bool:
     """Lift the block; the student may join again (they are not re-enrolled automatically)."""
     deleted, _rows = CourseBlock.objects.filter(course=course, student=student).delete()
     return deleted > 0
+
+
+def material_upload(
+    *, course: Course, uploaded_by: User, title: str, upload: UploadedFile, inspected: InspectedUpload
+) -> CourseMaterial:
+    """Store a checked upload (streamed in chunks, under a random name) and tell the students."""
+    material = CourseMaterial(
+        course=course,
+        uploaded_by=uploaded_by,
+        title=title,
+        kind=inspected.format.kind,
+        content_type=inspected.format.content_type,
+        original_name=inspected.name,
+        size=inspected.size,
+    )
+    upload.seek(0)
+    material.file.save(inspected.name, upload, save=False)
+    try:
+        with transaction.atomic():
+            material.save()
+    except Exception:
+        _delete_files([material.file.name])  # nothing half-saved: no row, no orphan file
+        raise
+    return material
+
+
+@transaction.atomic
+def material_delete(*, material: CourseMaterial) -> None:
+    name = material.file.name
+    material.delete()
+    transaction.on_commit(lambda: _delete_files([name]))
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = material_storage()
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Could not delete material file %s", name)
+
+
+def feedback_submit(*, course: Course, student: User, rating: int, comment: str = "") -> tuple[Feedback, bool]:
+    """Leave or edit the student's one feedback on the course. Returns (feedback, created)."""
+    if not permissions.can_leave_feedback(student, course):
+        raise PermissionDenied(_("Only students enrolled in this course can leave feedback."))
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("Choose a rating from 1 to 5 stars.")})
+    defaults = {"rating": rating, "comment": comment.strip()}
+    try:
+        with transaction.atomic():
+            feedback, created = Feedback.objects.update_or_create(course=course, student=student, defaults=defaults)
+    except IntegrityError:
+        # A parallel first submission won the insert; ours becomes the edit.
+        with transaction.atomic():
+            feedback, created = Feedback.objects.update_or_create(course=course, student=student, defaults=defaults)
+    return feedback, created

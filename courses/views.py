@@ -1,21 +1,26 @@
-"""Course pages: catalogue, create/edit/delete, detail, enroll/unenroll, roster."""
+"""Course pages: catalogue, create/edit/delete, detail, enroll/unenroll, roster, materials, feedback."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
 from accounts.models import User
 
 from . import permissions, selectors, services
-from .forms import CourseForm, RosterAddForm
-from .models import Course
+from .forms import CourseForm, FeedbackForm, MaterialForm, RosterAddForm
+from .models import Course, CourseMaterial, Feedback
 
 BLOCKED = _("The teacher of this course has blocked you from it.")
 
@@ -105,9 +110,21 @@ def course_detail(request, pk: int):
         "is_owner": permissions.is_owner(user, course),
         "is_enrolled": permissions.is_enrolled(user, course),
         "can_enroll": permissions.can_enroll(user, course),
+        "can_access_content": permissions.can_access_content(user, course),
+        "can_view_feedback": permissions.can_view_feedback(user, course),
     }
     if context["is_owner"]:
         context["student_count"] = selectors.roster(course=course).count()
+    if context["can_access_content"]:
+        context["materials"] = selectors.course_materials(course=course)
+    if context["can_view_feedback"]:
+        context["feedback_summary"] = selectors.feedback_summary(course=course)
+        page = Paginator(selectors.course_feedback(course=course), 10).get_page(request.GET.get("page"))
+        context["feedback_page"] = page
+    if permissions.can_leave_feedback(user, course):
+        mine = Feedback.objects.filter(course=course, student=user).first()
+        context["feedback_form"] = FeedbackForm(instance=mine)
+        context["my_feedback"] = mine
     return render(request, "courses/course_detail.html", context)
 
 
@@ -187,3 +204,142 @@ def roster_action(request, pk: int, student_id: int, action: str):
     if service(course=course, student=student, **kwargs):
         messages.success(request, message % {"name": student})
     return redirect(reverse("courses:roster", args=[course.pk]))
+
+
+# --- Materials --------------------------------------------------------------------------------
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Stops storing an upload once it passes the limit (for requests without a Content-Length)."""
+
+    def __init__(self, request, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+
+    def new_file(self, *args, **kwargs):
+        self.received = 0
+        super().new_file(*args, **kwargs)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.upload_too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _too_large_form(limit: int, data=None) -> MaterialForm:
+    """The upload form showing only "too large", keeping the title the teacher typed."""
+    form = MaterialForm({"title": (data or {}).get("title", "")}, {}, max_bytes=limit)
+    form.is_valid()
+    form.errors["file"] = form.error_class(
+        [_("The file is larger than the limit of %(limit)s.") % {"limit": filesizeformat(limit)}]
+    )
+    return form
+
+
+def _render_material_form(request, course, form, status=200):
+    if _wants_json(request) and request.method == "POST":
+        errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+        return JsonResponse({"errors": errors}, status=status)
+    return render(request, "courses/material_form.html", {"course": course, "form": form}, status=status)
+
+
+@csrf_exempt  # the upload handler must be installed before CSRF reads the body; csrf_protect below
+@require_http_methods(["GET", "POST"])
+@login_required
+def material_upload(request, pk: int):
+    course = get_course_for(request.user, pk, permissions.can_manage_materials)
+    limit = settings.MATERIAL_MAX_UPLOAD_BYTES
+    if request.method == "POST":
+        # Refuse an oversized upload from its header, before a byte of the body is parsed.
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit + 1024 * 1024:
+            return _render_material_form(request, course, _too_large_form(limit), status=413)
+        request.upload_handlers.insert(0, SizeLimitUploadHandler(request, limit))
+    return _material_upload_protected(request, course, limit)
+
+
+@csrf_protect
+def _material_upload_protected(request, course, limit):
+    if request.method != "POST":
+        return _render_material_form(request, course, MaterialForm(max_bytes=limit))
+    form = MaterialForm(request.POST, request.FILES, max_bytes=limit)
+    if getattr(request, "upload_too_large", False):
+        return _render_material_form(request, course, _too_large_form(limit, request.POST), status=413)
+    if not form.is_valid():
+        return _render_material_form(request, course, form, status=400)
+    material = services.material_upload(
+        course=course,
+        uploaded_by=request.user,
+        title=form.cleaned_data["title"],
+        upload=form.cleaned_data["file"],
+        inspected=form.inspected,
+    )
+    messages.success(request, _("“%(title)s” uploaded.") % {"title": material.title})
+    url = reverse("courses:detail", args=[course.pk]) + "#materials"
+    if _wants_json(request):
+        return JsonResponse({"redirect": url, "id": material.pk}, status=201)
+    return redirect(url)
+
+
+@login_required
+def material_download(request, pk: int, material_id: int):
+    course = get_course_for(request.user, pk, permissions.can_download_material)
+    material = get_object_or_404(CourseMaterial, pk=material_id, course=course)
+    inline = request.GET.get("view") == "1" and material.kind != CourseMaterial.Kind.DOCUMENT
+    inline = inline or (request.GET.get("view") == "1" and material.content_type == "application/pdf")
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This file is missing on the server; ask the teacher to upload it again.")) from None
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=material.original_name, content_type=material.content_type
+    )
+    response.block_size = 256 * 1024
+    response["X-Content-Type-Options"] = "nosniff"
+    # Defence in depth: even if a browser rendered the file, it could run nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def material_delete(request, pk: int, material_id: int):
+    course = get_course_for(request.user, pk, permissions.can_manage_materials)
+    material = get_object_or_404(CourseMaterial, pk=material_id, course=course)
+    services.material_delete(material=material)
+    messages.success(request, _("“%(title)s” deleted.") % {"title": material.title})
+    return redirect(reverse("courses:detail", args=[course.pk]) + "#materials")
+
+
+# --- Feedback ---------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def feedback(request, pk: int):
+    """The student's own feedback on the course: one per student, editable."""
+    course = get_course_for(request.user, pk, permissions.can_view_course)
+    if not permissions.can_leave_feedback(request.user, course):
+        raise PermissionDenied(_("Only students enrolled in this course can leave feedback."))
+    mine = Feedback.objects.filter(course=course, student=request.user).first()
+    form = FeedbackForm(request.POST or None, instance=mine)
+    if request.method == "POST" and form.is_valid():
+        _feedback, created = services.feedback_submit(
+            course=course, student=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Thank you for your feedback.") if created else _("Your feedback was updated."))
+        return redirect(reverse("courses:detail", args=[course.pk]) + "#feedback")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "courses/feedback_form.html", {"course": course, "form": form, "my_feedback": mine}, status=status)

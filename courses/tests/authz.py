@@ -18,6 +18,15 @@ def owner_only(expect: Expect) -> dict[str, Expect]:
     return {**only(expect, "teacher", others=FORBIDDEN), "anonymous": TO_LOGIN}
 
 
+def content_only(expect: Expect) -> dict[str, Expect]:
+    """Materials: the owner and actively enrolled students; admins manage them in the admin."""
+    return {**only(expect, "teacher", "enrolled", others=FORBIDDEN), "anonymous": TO_LOGIN}
+
+
+def enrolled_only(expect: Expect) -> dict[str, Expect]:
+    return {**only(expect, "enrolled", others=FORBIDDEN), "anonymous": TO_LOGIN}
+
+
 def post_only(url):
     return Case(url, everyone(NOT_ALLOWED))
 
@@ -67,4 +76,27 @@ MATRIX = {
     "courses:roster_block POST": Case(roster_url("block"), owner_only(TO_COURSE), method="post"),
     "courses:roster_unblock": post_only(roster_url("unblock")),
     "courses:roster_unblock POST": Case(roster_url("unblock"), owner_only(TO_COURSE), method="post"),
+    "courses:material_upload": Case(course_url("materials/new/"), owner_only(OK)),
+    "courses:material_upload POST": Case(
+        course_url("materials/new/"), owner_only(Expect(400)), method="post", data={"title": "No file"}
+    ),
+    "courses:material_download": Case(
+        lambda w: w.material.get_absolute_url(), content_only(OK)
+    ),
+    # IDOR: a material of another teacher's course, asked for through this course's URL.
+    "courses:material_download foreign": Case(
+        lambda w: f"/courses/{w.course.pk}/materials/{w.foreign_material.pk}/", content_only(NOT_FOUND)
+    ),
+    "courses:material_delete": post_only(lambda w: f"{w.material.get_absolute_url()}delete/"),
+    "courses:material_delete POST": Case(
+        lambda w: f"{w.material.get_absolute_url()}delete/", owner_only(TO_COURSE), method="post"
+    ),
+    "courses:material_delete foreign POST": Case(
+        lambda w: f"/courses/{w.course.pk}/materials/{w.foreign_material.pk}/delete/",
+        owner_only(NOT_FOUND), method="post",
+    ),
+    "courses:feedback": Case(course_url("feedback/"), enrolled_only(OK)),
+    "courses:feedback POST": Case(
+        course_url("feedback/"), enrolled_only(TO_COURSE), method="post", data={"rating": "4", "comment": "Good"}
+    ),
 }

@@ -1,7 +1,7 @@
 import factory
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
-from courses.models import Course, CourseBlock, Enrollment
+from courses.models import Course, CourseBlock, CourseMaterial, Enrollment, Feedback
 
 
 class CourseFactory(factory.django.DjangoModelFactory):
@@ -28,3 +28,27 @@ class CourseBlockFactory(factory.django.DjangoModelFactory):
 
     student = factory.SubFactory(StudentFactory)
     course = factory.SubFactory(CourseFactory)
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CourseMaterial
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Handout {n}")
+    kind = CourseMaterial.Kind.DOCUMENT
+    content_type = "application/pdf"
+    original_name = "handout.pdf"
+    size = factory.LazyAttribute(lambda m: m.file.size)
+    file = factory.django.FileField(filename="handout.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    uploaded_by = factory.LazyAttribute(lambda m: m.course.teacher)
+
+
+class FeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feedback
+
+    course = factory.SubFactory(CourseFactory)
+    student = factory.SubFactory(StudentFactory)
+    rating = 4
+    comment = factory.Faker("sentence")

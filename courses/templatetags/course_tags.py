@@ -1,0 +1,16 @@
+"""Template helpers for course pages."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def star_icons(value) -> list[str]:
+    """Bootstrap icon names for a 0–5 rating, rounded to the nearest half star."""
+    try:
+        halves = round(float(value) * 2)
+    except (TypeError, ValueError):
+        halves = 0
+    halves = max(0, min(10, halves))
+    return ["star-fill"] * (halves // 2) + ["star-half"] * (halves % 2) + ["star"] * (5 - halves // 2 - halves % 2)
