@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.notification_badge",
             ],
         },
     },
@@ -237,6 +238,12 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="eLearning <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's public address: e-mails sent by the background worker (no request to take the
+# host from) link to it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Notification e-mails that could not reach the SMTP server are tried again after these many
+# seconds (one retry per entry), then marked failed; the in-app notification always stays.
+NOTIFICATION_EMAIL_RETRY_DELAYS = [60, 300, 1800]
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("courses/", include("courses.urls")),
     path("courses/<int:course_id>/classroom/", include("classroom.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     # Profile photos are public, re-encoded images under their own folder; nothing else under
     # MEDIA_ROOT is ever served from a public URL (course materials go through checked views).

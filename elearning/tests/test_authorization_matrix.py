@@ -30,8 +30,9 @@ from elearning.testing.authz import (
     everyone,
     redirect,
 )
+from notifications.tests import authz as notifications_authz
 
-APP_MATRICES = [accounts_authz.MATRIX, courses_authz.MATRIX, classroom_authz.MATRIX]
+APP_MATRICES = [accounts_authz.MATRIX, courses_authz.MATRIX, classroom_authz.MATRIX, notifications_authz.MATRIX]
 
 
 def url_keys(patterns=None, namespace=None, prefix=""):

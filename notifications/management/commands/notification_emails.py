@@ -1,0 +1,23 @@
+"""Queue again notification e-mails left pending with no task (run it from cron, e.g. hourly)."""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+
+from notifications.emails import pending_enqueue
+
+
+class Command(BaseCommand):
+    help = "Queue again the e-mails of notifications still pending after --older-than minutes."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            default=60,
+            help="minutes since creation or since the scheduled retry (default: 60)",
+        )
+
+    def handle(self, *, older_than: int, **options):
+        queued = pending_enqueue(older_than=timedelta(minutes=max(older_than, 0)))
+        self.stdout.write(f"queued {queued} pending notification e-mail(s)")

@@ -1,0 +1,39 @@
+"""Reads of notifications: the centre's list and unread counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, QuerySet
+
+from accounts.models import User
+from courses.models import CourseBlock, Enrollment
+
+from .models import Notification
+
+
+def notifications_for(*, user) -> QuerySet[Notification]:
+    """The notification centre: newest first. Nothing to join: a row carries its own text."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, is_read=False).count()
+
+
+def unread_counts(*, user_ids: Iterable[int]) -> dict[int, int]:
+    """Unread counts of many users in one query (users with none are absent)."""
+    rows = (
+        Notification.objects.filter(recipient_id__in=list(user_ids), is_read=False)
+        .values("recipient_id")
+        .annotate(unread=Count("pk"))
+        .order_by()
+    )
+    return {row["recipient_id"]: row["unread"] for row in rows}
+
+
+def course_students(*, course) -> QuerySet[User]:
+    """Students to tell about a course: actively enrolled, not blocked from it, account active."""
+    enrolled = Enrollment.objects.filter(course=course, is_active=True).values("student_id")
+    blocked = CourseBlock.objects.filter(course=course).values("student_id")
+    return User.objects.filter(pk__in=enrolled, is_active=True).exclude(pk__in=blocked)

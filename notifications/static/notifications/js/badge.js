@@ -1,0 +1,100 @@
+// The navbar's notification badge, kept live over /ws/notifications/ (payloads: notifications/payloads.py).
+// Without this script (or with the socket down) the badge is simply right as of the last page load.
+
+const badge = document.getElementById("notification-badge");
+const MAX_DELAY_MS = 30000;
+// Close codes the server uses for "not signed in": reconnecting would not help.
+const FINAL_CODES = new Set([4401, 4403]);
+
+function label(count) {
+  if (count === 0) return badge.dataset.labelNone;
+  const template = count === 1 ? badge.dataset.labelOne : badge.dataset.labelMany;
+  return template.replace("{n}", String(count));
+}
+
+function setCount(count) {
+  if (!Number.isInteger(count) || count < 0) return;
+  const number = badge.querySelector("[data-notification-count]");
+  const icon = badge.querySelector("[data-notification-icon]");
+  number.textContent = String(count);
+  number.hidden = count === 0;
+  icon.classList.toggle("bi-bell-fill", count > 0);
+  icon.classList.toggle("bi-bell", count === 0);
+  badge.setAttribute("aria-label", label(count));
+  badge.dataset.unread = String(count);
+}
+
+function toastRegion() {
+  let region = document.getElementById("notification-toasts");
+  if (!region) {
+    region = document.createElement("div");
+    region.id = "notification-toasts";
+    region.className = "toast-container position-fixed bottom-0 end-0 p-3";
+    region.setAttribute("role", "status");
+    region.setAttribute("aria-live", "polite");
+    document.body.append(region);
+  }
+  return region;
+}
+
+function showToast(title, link) {
+  const toast = document.createElement("div");
+  toast.className = "toast show";
+  toast.setAttribute("role", "alert");
+  const header = document.createElement("div");
+  header.className = "toast-header";
+  const icon = document.createElement("i");
+  icon.className = "bi bi-bell-fill text-brand me-2";
+  icon.setAttribute("aria-hidden", "true");
+  const heading = document.createElement("strong");
+  heading.className = "me-auto";
+  heading.textContent = badge.dataset.toastHeading;
+  const close = document.createElement("button");
+  close.type = "button";
+  close.className = "btn-close";
+  close.setAttribute("aria-label", badge.dataset.toastClose);
+  close.addEventListener("click", () => toast.remove());
+  header.append(icon, heading, close);
+  const body = document.createElement("div");
+  body.className = "toast-body";
+  const text = document.createElement("a");
+  text.href = badge.getAttribute("href");  // the centre: opening from there marks it read
+  text.textContent = title;  // textContent: user text is never parsed as HTML
+  body.append(text);
+  toast.append(header, body);
+  toastRegion().append(toast);
+  setTimeout(() => toast.remove(), 8000);
+}
+
+function connect(attempt) {
+  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  let socket;
+  try {
+    socket = new WebSocket(scheme + location.host + badge.dataset.wsPath);
+  } catch (error) {
+    return retry(attempt);
+  }
+  socket.addEventListener("open", () => { attempt = 0; badge.dataset.live = "true"; });
+  socket.addEventListener("message", (event) => {
+    let data;
+    try { data = JSON.parse(event.data); } catch (error) { return; }
+    if (data.type === "notifications.new") {
+      setCount(data.unread);
+      if (typeof data.title === "string") showToast(data.title, data.link);
+    } else if (data.type === "notifications.count") {
+      setCount(data.unread);
+    }
+  });
+  socket.addEventListener("close", (event) => {
+    badge.dataset.live = "false";
+    if (!FINAL_CODES.has(event.code)) retry(attempt + 1);
+  });
+}
+
+function retry(attempt) {
+  // Exponential backoff with jitter, so a restarted server is not hit by every tab at once.
+  const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2);
+  setTimeout(() => connect(attempt), delay);
+}
+
+if (badge && "WebSocket" in window) connect(0);

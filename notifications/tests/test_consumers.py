@@ -1,0 +1,106 @@
+"""The badge socket through the real ASGI stack (origin check, session auth, channel layer)."""
+
+import json
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+
+from accounts.tests.factories import StudentFactory
+from conftest import client_for
+from courses.tests.factories import CourseFactory
+from elearning.asgi import application
+from notifications import events, services
+from notifications.consumers import CLOSE_NOT_SIGNED_IN
+from notifications.tests.factories import NotificationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PATH = "/ws/notifications/"
+
+
+def socket(user=None, origin="http://127.0.0.1"):
+    headers = [(b"origin", origin.encode())]
+    if user is not None:
+        cookie = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    return WebsocketCommunicator(application, PATH, headers=headers)
+
+
+async def closed_with(communicator) -> int:
+    while True:
+        output = await communicator.receive_output(timeout=3)
+        if output["type"] == "websocket.close":
+            return output["code"]
+
+
+def test_anonymous_and_blocked_accounts_are_closed_with_a_final_code():
+    blocked = StudentFactory(is_blocked=True)
+
+    async def scenario():
+        for communicator in (socket(), socket(blocked)):
+            connected, _ = await communicator.connect()
+            assert connected
+            assert await closed_with(communicator) == CLOSE_NOT_SIGNED_IN
+
+    async_to_sync(scenario)()
+
+
+def test_a_foreign_origin_is_refused(teacher):
+    async def scenario():
+        connected, _ = await socket(teacher, origin="https://evil.example").connect()
+        assert not connected
+
+    async_to_sync(scenario)()
+
+
+def test_recipient_gets_the_count_then_each_new_notification_live(teacher):
+    course = CourseFactory(teacher=teacher, title="Biology <9>")
+    student = StudentFactory(full_name="Ann <script>")
+    NotificationFactory(recipient=teacher)
+    bystander = StudentFactory()
+
+    async def scenario():
+        mine, theirs = socket(teacher), socket(bystander)
+        assert (await mine.connect())[0] and (await theirs.connect())[0]
+        assert await mine.receive_json_from() == {"type": "notifications.count", "unread": 1}
+        assert await theirs.receive_json_from() == {"type": "notifications.count", "unread": 0}
+
+        await database_sync_to_async(events.notify_student_enrolled)(course=course, student=student)
+
+        assert await mine.receive_json_from(timeout=5) == {
+            "type": "notifications.new",
+            "unread": 2,
+            "title": "Ann <script> joined Biology <9>",  # JSON text; badge.js shows it as text
+            "link": f"/courses/{course.pk}/roster/",
+        }
+        assert await theirs.receive_nothing(timeout=0.3)
+
+        # Marking read elsewhere (another tab) brings the count down on this page too.
+        await database_sync_to_async(services.notification_mark_all_read)(user=teacher)
+        assert await mine.receive_json_from(timeout=5) == {"type": "notifications.count", "unread": 0}
+        await mine.disconnect()
+        await theirs.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_client_frames_get_sensible_answers(teacher):
+    async def scenario():
+        communicator = socket(teacher)
+        await communicator.connect()
+        await communicator.receive_json_from()
+        await communicator.send_to(text_data=json.dumps({"type": "ping"}))
+        assert await communicator.receive_json_from() == {"type": "pong"}
+        for frame in ("not json", "[1, 2]", json.dumps({"type": "notifications.new", "unread": 99}), "x" * 5000):
+            await communicator.send_to(text_data=frame)
+            assert (await communicator.receive_json_from())["type"] == "error"
+        await communicator.send_to(bytes_data=b"\x00\x01")
+        assert (await communicator.receive_json_from())["type"] == "error"
+        # Still open and listening.
+        await communicator.send_to(text_data=json.dumps({"type": "ping"}))
+        assert await communicator.receive_json_from() == {"type": "pong"}
+        await communicator.disconnect()
+
+    async_to_sync(scenario)()
