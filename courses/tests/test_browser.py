@@ -1,14 +1,31 @@
-"""Courses end to end in Chromium: a teacher opens a course, a student joins, the teacher blocks."""
+"""Courses end to end in Chromium: the teacher opens a course and shares a PDF, a student joins,
+downloads it and rates the course, the teacher sees it live and blocks the student."""
 
 import pytest
 
 from accounts.tests.test_browser import look
-from courses.models import Course
+from courses.models import Course, CourseMaterial, Feedback
+
+from .files import EXE, pdf_bytes
 
 pytestmark = pytest.mark.browser
 
 
-def test_teacher_creates_course_student_enrolls_teacher_blocks(page_as, teacher, student):
+def drop_file(page, selector, name, mime, content: bytes):
+    """Drop a file on an element the way a drag from the desktop does (a DataTransfer)."""
+    page.evaluate(
+        """([selector, name, mime, bytes]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new Uint8Array(bytes)], name, { type: mime }));
+            const zone = document.querySelector(selector);
+            zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+            zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        }""",
+        [selector, name, mime, list(content)],
+    )
+
+
+def test_course_materials_feedback_and_block_flow(page_as, teacher, student):
     teacher_page = page_as(teacher)
     teacher_page.goto("/")
     teacher_page.get_by_role("link", name="New course").click()
@@ -19,20 +36,66 @@ def test_teacher_creates_course_student_enrolls_teacher_blocks(page_as, teacher,
     teacher_page.get_by_role("button", name="Create course").click()
     teacher_page.wait_for_url("**/courses/*/")
     course = Course.objects.get(code="BIO-9A")
-    look(teacher_page, "course-detail-owner")
 
+    # Upload: a renamed program is refused in place, then a real PDF goes up with a progress bar.
+    teacher_page.get_by_role("link", name="Upload material").click()
+    look(teacher_page, "material-upload")
+    teacher_page.get_by_label("File").set_input_files(
+        {"name": "syllabus.pdf", "mimeType": "application/pdf", "buffer": EXE}
+    )
+    teacher_page.get_by_role("button", name="Upload").click()
+    error = teacher_page.locator('[data-errors-for="file"]')
+    error.get_by_text("Windows program").wait_for()
+    look(teacher_page, "material-upload-refused")
+    assert not CourseMaterial.objects.exists()
+
+    progress = []
+    teacher_page.expose_function("reportProgress", lambda value: progress.append(value))
+    teacher_page.evaluate(
+        """() => {
+            const bar = document.querySelector("[data-progress]");
+            new MutationObserver(() => window.reportProgress(bar.getAttribute("aria-valuenow")))
+                .observe(bar, { attributes: true, attributeFilter: ["aria-valuenow"] });
+        }"""
+    )
+    drop_file(teacher_page, "[data-dropzone]", "Cells chapter 1.pdf", "application/pdf", pdf_bytes(3))
+    assert teacher_page.get_by_text("Cells chapter 1.pdf").is_visible()  # the zone names the dropped file
+    teacher_page.get_by_label("Title").fill("Chapter 1: the cell")
+    teacher_page.get_by_role("button", name="Upload").click()
+    teacher_page.wait_for_url(f"**/courses/{course.pk}/#materials")
+    assert "100" in progress
+    assert teacher_page.get_by_text("Chapter 1: the cell").first.is_visible()
+    look(teacher_page, "course-detail-owner-with-material")
+
+    # The student finds the course, joins, downloads the PDF and rates the course.
     student_page = page_as(student)
     student_page.goto("/courses/?q=cell")
     look(student_page, "catalogue-search")
     student_page.get_by_role("link", name="Cell biology").click()
     assert student_page.get_by_text("Cells, <organelles> & membranes.").is_visible()
+    assert student_page.get_by_text("available to the students enrolled").is_visible()
     student_page.get_by_role("button", name="Enroll").click()
     assert student_page.get_by_text("You joined “Cell biology”.").is_visible()
-    look(student_page, "course-detail-enrolled")
-    student_page.goto("/")
-    assert student_page.get_by_role("link", name="Cell biology").is_visible()
-    look(student_page, "dashboard-student-with-course")
+    with student_page.expect_download() as download_info:
+        student_page.get_by_role("link", name="Download Chapter 1: the cell").click()
+    download = download_info.value
+    assert download.suggested_filename == "Cells chapter 1.pdf"
+    assert open(download.path(), "rb").read() == pdf_bytes(3)
 
+    student_page.locator('label[for="id_rating_1"]').click()  # the fourth star (choices run 5 → 1)
+    student_page.get_by_label("Comment (optional)").fill("Great diagrams <3")
+    look(student_page, "course-detail-enrolled-feedback-form")
+    student_page.get_by_role("button", name="Send feedback").click()
+    assert student_page.get_by_text("Thank you for your feedback.").is_visible()
+    assert student_page.locator(".feedback-list").get_by_text("Great diagrams <3").is_visible()
+    assert Feedback.objects.get().rating == 4
+    look(student_page, "course-detail-enrolled-with-feedback")
+
+    teacher_page.goto("/")
+    assert teacher_page.get_by_text("Great diagrams <3").is_visible()
+    look(teacher_page, "dashboard-teacher-with-feedback")
+
+    # The teacher blocks the student, who is refused from then on.
     teacher_page.goto(f"/courses/{course.pk}/roster/")
     assert teacher_page.get_by_text(student.display_name).first.is_visible()
     look(teacher_page, "roster")
@@ -43,3 +106,6 @@ def test_teacher_creates_course_student_enrolls_teacher_blocks(page_as, teacher,
     student_page.goto(f"/courses/{course.pk}/")
     assert student_page.get_by_text("The teacher of this course has blocked you from it.").is_visible()
     look(student_page, "course-blocked-403")
+    material = CourseMaterial.objects.get()
+    response = student_page.request.get(material.get_absolute_url())
+    assert response.status == 403
