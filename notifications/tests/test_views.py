@@ -31,7 +31,7 @@ def test_centre_lists_own_notifications_newest_first_unread_highlighted(login, t
     assert "Someone else" not in html
     assert "Newer &lt;b&gt;one&lt;/b&gt;" in html and "<b>one</b>" not in html
     items = re.findall(r'<li class="list-group-item[^"]*">', html)
-    assert "list-group-item-primary" in items[0] and "list-group-item-primary" not in items[1]
+    assert "notification-unread" in items[0] and "notification-unread" not in items[1]
 
 
 def test_centre_paginates_and_survives_bad_page_numbers(login, teacher):

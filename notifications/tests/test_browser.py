@@ -1,0 +1,90 @@
+"""The live badge in Chromium against a real Daphne: a notification arrives, the number rises."""
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from accounts.tests.test_browser import look
+from courses.tests.factories import CourseFactory
+from elearning.testing.browser import MOBILE, screenshot
+from notifications import events
+from notifications.models import Notification
+from notifications.tests.factories import NotificationFactory
+
+pytestmark = pytest.mark.browser
+
+
+def wait_live(page):
+    """badge.js has its socket open (it sets data-live on the badge)."""
+    page.wait_for_function("document.getElementById('notification-badge').dataset.live === 'true'")
+
+
+def test_badge_rises_live_and_falls_when_read_elsewhere(page_as, teacher, student, admin_user):
+    NotificationFactory(recipient=teacher, title="Earlier news", link="/courses/")
+    teacher_page = page_as(teacher)
+    teacher_page.goto("/")
+    badge = teacher_page.locator("#notification-badge")
+    count = badge.locator("[data-notification-count]")
+    expect(count).to_have_text("1")
+    wait_live(teacher_page)
+
+    # An admin writes to the teacher from the Django admin, in the server process.
+    admin_page = page_as(admin_user)
+    admin_page.goto("/admin/notifications/notification/add/")
+    admin_page.locator("#id_recipient").fill(str(teacher.pk))
+    admin_page.locator("#id_title").fill("Staff meeting <Friday>")
+    admin_page.locator("#id_message").fill("In the library & online.")
+    admin_page.locator("#id_link").fill("/courses/")
+    admin_page.get_by_role("button", name="Save", exact=True).click()
+    expect(admin_page.locator(".messagelist")).to_contain_text("was added successfully")
+    assert Notification.objects.get(title="Staff meeting <Friday>").type == Notification.Type.ANNOUNCEMENT
+
+    # The teacher's page was not reloaded: the number rose and a toast shows the title as text.
+    expect(count).to_have_text("2")
+    expect(badge).to_have_attribute("aria-label", "Notifications, 2 unread")
+    expect(teacher_page.locator("#notification-toasts")).to_contain_text("Staff meeting <Friday>")
+    look(teacher_page, "notification-badge-live")
+
+    # A student enrolls with the button in their own browser: the teacher hears of it live.
+    course = CourseFactory(teacher=teacher, title="Chemistry 7")
+    student_page = page_as(student)
+    student_page.goto(f"/courses/{course.pk}/")
+    student_page.get_by_role("button", name="Enroll").click()
+    expect(student_page.get_by_text("You joined")).to_be_visible()
+    expect(count).to_have_text("3")
+    expect(teacher_page.locator("#notification-toasts")).to_contain_text(f"{student.display_name} joined Chemistry 7")
+    unread = 3
+
+    if settings.REDIS_URL:
+        # With Redis the test process is just another server process: its event reaches the
+        # browser connected to Daphne (cross-process delivery).
+        events.notify_student_unenrolled(course=course, student=student)
+        unread += 1
+        expect(count).to_have_text(str(unread))
+
+    # In a second tab the teacher opens the centre and reads everything.
+    centre = page_as(teacher)
+    centre.goto("/notifications/")
+    expect(centre.get_by_role("heading", name="Staff meeting <Friday>")).to_be_visible()
+    look(centre, "notification-centre")
+    centre.get_by_role("button", name="Mark all as read").click()
+    expect(centre.get_by_text("All notifications are marked as read.")).to_be_visible()
+    look(centre, "notification-centre-read")
+
+    # ...and the first tab's badge drops to nothing, again without a reload.
+    expect(count).to_be_hidden()
+    expect(badge).to_have_attribute("aria-label", "Notifications, none unread")
+
+    # Opening a notification goes to its link.
+    centre.get_by_role("button", name="Open: Earlier news").click()
+    centre.wait_for_url("**/courses/")
+
+
+def test_centre_on_a_phone(page_as, student):
+    NotificationFactory.create_batch(3, recipient=student, title="New material in a course with a long name")
+    phone = page_as(student, viewport=MOBILE)
+    phone.goto("/notifications/")
+    look(phone, "notification-centre-mobile")
+    phone.get_by_role("button", name="Toggle navigation").click()
+    expect(phone.locator("#notification-badge")).to_be_visible()
+    screenshot(phone, "notification-badge-mobile-menu")
