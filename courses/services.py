@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from classroom.services import classroom_kick
+from notifications import events as notify
 
 from . import permissions
 from .models import Course, CourseBlock, CourseMaterial, Enrollment, Feedback, material_storage
@@ -69,13 +71,20 @@ def _save_course(course: Course) -> None:
 
 @transaction.atomic
 def course_delete(*, course: Course) -> None:
+    """Delete the course with its enrollments and materials; its students are told."""
     files = list(course.materials.values_list("file", flat=True))
+    notify.notify_course_deleted(course=course)  # before the delete: it reads the enrolled students
     course.delete()
     transaction.on_commit(lambda: _delete_files(files))
 
 
 def _activate_enrollment(*, student: User, course: Course) -> bool:
-    """Make the enrollment active; True only when this call changed something."""
+    """Make the enrollment active; True only when this call changed something.
+
+    Parallel calls for one student and course are safe: the unique constraint lets one insert
+    win, and the conditional UPDATE lets one reactivation win, so exactly one caller gets True
+    (and sends the one notification).
+    """
     with transaction.atomic():
         enrollment, created = Enrollment.objects.get_or_create(student=student, course=course)
     if created:
@@ -84,6 +93,15 @@ def _activate_enrollment(*, student: User, course: Course) -> bool:
     return reactivated.update(is_active=True, updated_at=timezone.now()) == 1
 
 
+def _deactivate_enrollment(*, student: User, course: Course) -> bool:
+    active = Enrollment.objects.filter(student=student, course=course, is_active=True)
+    left = active.update(is_active=False, updated_at=timezone.now()) == 1
+    if left:
+        classroom_kick(course_id=course.pk, user_id=student.pk)  # their open sockets close at once
+    return left
+
+
+@transaction.atomic
 def enrollment_enroll(*, student: User, course: Course) -> bool:
     """The student joins the course (or re-joins). Returns whether they were newly enrolled."""
     if not student.is_student:
@@ -92,26 +110,38 @@ def enrollment_enroll(*, student: User, course: Course) -> bool:
         raise EnrollmentError(_("This course is not open for enrollment."))
     if CourseBlock.objects.filter(course=course, student=student).exists():
         raise EnrollmentError(_("The teacher of this course has blocked you from it."))
-    return _activate_enrollment(student=student, course=course)
+    joined = _activate_enrollment(student=student, course=course)
+    if joined:
+        notify.notify_student_enrolled(course=course, student=student)
+    return joined
 
 
+@transaction.atomic
 def enrollment_unenroll(*, student: User, course: Course) -> bool:
     """The student leaves the course. Returns whether they were enrolled."""
-    active = Enrollment.objects.filter(student=student, course=course, is_active=True)
-    return active.update(is_active=False, updated_at=timezone.now()) == 1
+    left = _deactivate_enrollment(student=student, course=course)
+    if left:
+        notify.notify_student_unenrolled(course=course, student=student)
+    return left
 
 
+@transaction.atomic
 def roster_add_student(*, course: Course, student: User) -> bool:
     """The teacher puts a student in the course. Returns whether they were newly enrolled."""
     if not student.is_student:
         raise EnrollmentError(_("Only students can be added to a course."))
     if CourseBlock.objects.filter(course=course, student=student).exists():
         raise EnrollmentError(_("%(name)s is blocked from this course; unblock them first.") % {"name": student})
-    return _activate_enrollment(student=student, course=course)
+    added = _activate_enrollment(student=student, course=course)
+    if added:
+        notify.notify_student_added(course=course, student=student)
+    return added
 
 
+@transaction.atomic
 def roster_remove_student(*, course: Course, student: User) -> bool:
-    return enrollment_unenroll(student=student, course=course)
+    """The teacher takes a student out of the course (they may join again)."""
+    return _deactivate_enrollment(student=student, course=course)
 
 
 @transaction.atomic
@@ -123,7 +153,10 @@ def roster_block_student(*, course: Course, student: User, blocked_by: User) -> 
         _block, created = CourseBlock.objects.get_or_create(
             course=course, student=student, defaults={"blocked_by": blocked_by}
         )
-    enrollment_unenroll(student=student, course=course)
+    _deactivate_enrollment(student=student, course=course)
+    if created:
+        notify.notify_student_blocked(course=course, student=student)
+        classroom_kick(course_id=course.pk, user_id=student.pk)  # also when they were not enrolled
     return created
 
 
@@ -151,6 +184,7 @@ def material_upload(
     try:
         with transaction.atomic():
             material.save()
+            notify.notify_material_uploaded(course=course, title=material.title)
     except Exception:
         _delete_files([material.file.name])  # nothing half-saved: no row, no orphan file
         raise
@@ -173,6 +207,7 @@ def _delete_files(names: list[str]) -> None:
             logger.exception("Could not delete material file %s", name)
 
 
+@transaction.atomic
 def feedback_submit(*, course: Course, student: User, rating: int, comment: str = "") -> tuple[Feedback, bool]:
     """Leave or edit the student's one feedback on the course. Returns (feedback, created)."""
     if not permissions.can_leave_feedback(student, course):
@@ -187,4 +222,6 @@ def feedback_submit(*, course: Course, student: User, rating: int, comment: str 
         # A parallel first submission won the insert; ours becomes the edit.
         with transaction.atomic():
             feedback, created = Feedback.objects.update_or_create(course=course, student=student, defaults=defaults)
+    if created:  # an edit is not news; the teacher sees it on the course page
+        notify.notify_feedback_left(course=course, student=student, rating=feedback.rating)
     return feedback, created
