@@ -1,0 +1,79 @@
+"""Test helpers: run a coroutine from a sync test, open a classroom socket as a user."""
+
+from __future__ import annotations
+
+import json
+
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+
+from conftest import client_for
+from elearning.asgi import application
+
+
+def run(coroutine_function):
+    """pytest runs these tests synchronously; this runs one async scenario to completion."""
+    return async_to_sync(coroutine_function)()
+
+
+def session_cookie(user) -> str:
+    return client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+
+
+class Socket:
+    """A ``WebsocketCommunicator`` through the real ASGI stack (origin check, session auth)."""
+
+    def __init__(self, course_id: int, user=None, *, query: str = "", origin: str = "http://127.0.0.1"):
+        headers = [(b"origin", origin.encode())]
+        if user is not None:
+            headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_cookie(user)}".encode()))
+        path = f"/ws/classroom/{course_id}/" + (f"?{query}" if query else "")
+        self.communicator = WebsocketCommunicator(application, path, headers=headers)
+
+    async def open(self) -> dict:
+        """Connect and return the first message (``state``) — fails if the socket was refused."""
+        connected, _ = await self.communicator.connect()
+        assert connected
+        return await self.receive_type("state")
+
+    async def refused_with(self) -> int:
+        connected, _ = await self.communicator.connect()
+        assert connected  # accepted, then closed with a code the page explains
+        output = await self.communicator.receive_output(timeout=3)
+        assert output["type"] == "websocket.close", output
+        return output["code"]
+
+    async def send(self, message) -> None:
+        await self.communicator.send_to(text_data=message if isinstance(message, str) else json.dumps(message))
+
+    async def send_bytes(self, data: bytes) -> None:
+        await self.communicator.send_to(bytes_data=data)
+
+    async def receive(self, timeout: float = 3) -> dict:
+        return await self.communicator.receive_json_from(timeout=timeout)
+
+    async def receive_type(self, kind: str, timeout: float = 3) -> dict:
+        """The next message of type ``kind``, skipping others (presence notices, …)."""
+        while True:
+            message = await self.receive(timeout)
+            if message["type"] == kind:
+                return message
+
+    async def receive_bytes(self, timeout: float = 3) -> bytes:
+        while True:
+            output = await self.communicator.receive_output(timeout=timeout)
+            if output.get("bytes") is not None:
+                return output["bytes"]
+
+    async def closed_with(self, timeout: float = 3) -> int:
+        while True:
+            output = await self.communicator.receive_output(timeout=timeout)
+            if output["type"] == "websocket.close":
+                return output["code"]
+
+    async def nothing(self, timeout: float = 0.2) -> bool:
+        return await self.communicator.receive_nothing(timeout=timeout)
+
+    async def close(self) -> None:
+        await self.communicator.disconnect()

@@ -1,0 +1,389 @@
+"""The classroom socket through the real ASGI stack: who gets in, what is validated, relaying."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from accounts.tests.factories import StudentFactory, TeacherFactory
+from classroom import events, services
+from classroom.models import ChatMessage, Presence, WhiteboardAction
+from courses import services as course_services
+from courses.tests.factories import CourseFactory
+
+from .helpers import Socket, run
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PCM_40MS = b"\x10\x27" * 640  # 640 samples of 10000: 40 ms at 16 kHz
+
+
+@pytest.fixture
+def room():
+    teacher = TeacherFactory(username="t_room", full_name="Tess Teacher")
+    course = CourseFactory(teacher=teacher)
+    student = StudentFactory(username="s_room", full_name="Sam Student")
+    course_services.enrollment_enroll(student=student, course=course)
+    other = StudentFactory(username="s_other")
+    course_services.enrollment_enroll(student=other, course=course)
+    return SimpleNamespace(course=course, teacher=teacher, student=student, other=other)
+
+
+# --- Who gets in ----------------------------------------------------------------------------
+
+
+def test_refusals_carry_a_close_code_the_page_explains(room):
+    outsider = StudentFactory()
+    blocked = StudentFactory()
+    course_services.enrollment_enroll(student=blocked, course=room.course)
+    course_services.roster_block_student(course=room.course, student=blocked, blocked_by=room.teacher)
+    left = StudentFactory()
+    course_services.enrollment_enroll(student=left, course=room.course)
+    course_services.enrollment_unenroll(student=left, course=room.course)
+    other_teacher = TeacherFactory()
+
+    async def scenario():
+        assert await Socket(room.course.pk).refused_with() == events.CLOSE_LOGIN_REQUIRED
+        for user in (outsider, blocked, left, other_teacher):
+            assert await Socket(room.course.pk, user).refused_with() == events.CLOSE_FORBIDDEN, user
+        assert await Socket(999_999, room.student).refused_with() == events.CLOSE_NOT_FOUND
+
+    run(scenario)
+    assert not Presence.objects.exists()
+
+
+def test_foreign_origin_is_rejected_before_the_handshake(room):
+    async def scenario():
+        socket = Socket(room.course.pk, room.student, origin="https://evil.example")
+        connected, _ = await socket.communicator.connect()
+        assert not connected
+
+    run(scenario)
+
+
+def test_entering_sends_history_board_and_online_list_and_announces_the_join(room):
+    for n in range(105):
+        ChatMessage.objects.create(course=room.course, author=room.teacher, body=f"m{n}")
+    services.whiteboard_add(course=room.course, author=room.teacher, element={"tool": "line", "color": "#000000", "width": 3, "points": [0, 0, 1, 1]}, sid="a")
+
+    async def scenario():
+        teacher = Socket(room.course.pk, room.teacher)
+        state = await teacher.open()
+        assert [m["message"] for m in state["chat"]] == [f"m{n}" for n in range(5, 105)]
+        assert state["me"] == {"user": "t_room", "name": "Tess Teacher", "teacher": True}
+        assert state["may_draw"] is True
+        assert [e["points"] for e in state["board"]] == [[0, 0, 1, 1]]
+        student = Socket(room.course.pk, room.student, query=f"after={state['chat'][-3]['id']}")
+        student_state = await student.open()
+        assert [m["message"] for m in student_state["chat"]] == ["m103", "m104"]  # resync: only missed
+        assert student_state["may_draw"] is False
+        assert [u["user"] for u in student_state["online"]] == ["t_room", "s_room"]
+        assert (await teacher.receive_type("join"))["user"] == "t_room"  # its own arrival first
+        join = await teacher.receive_type("join")
+        assert join["user"] == "s_room" and [u["user"] for u in join["online"]] == ["t_room", "s_room"]
+        await student.close()
+        leave = await teacher.receive_type("leave")
+        assert [u["user"] for u in leave["online"]] == ["t_room"]
+        await teacher.close()
+
+    run(scenario)
+    assert not Presence.objects.exists()
+
+
+def test_online_list_counts_a_person_once_and_forgets_stale_entries(room):
+    # A socket of a process that crashed: its row is never deleted, only no longer refreshed.
+    Presence.objects.create(course=room.course, user=room.other, channel_name="dead!1", seen_at=timezone.now() - timedelta(hours=1))
+
+    async def scenario():
+        first = Socket(room.course.pk, room.student)
+        await first.open()
+        assert (await first.receive_type("join"))["user"] == "s_room"
+        second = Socket(room.course.pk, room.student)
+        state = await second.open()
+        assert [u["user"] for u in state["online"]] == ["s_room"]
+        await second.close()
+        assert await first.nothing()  # no "leave": the first tab is still there
+        await first.close()
+
+    run(scenario)
+
+
+# --- Chat -----------------------------------------------------------------------------------
+
+
+def test_chat_is_saved_then_broadcast_to_everyone(room):
+    async def scenario():
+        teacher, student = Socket(room.course.pk, room.teacher), Socket(room.course.pk, room.student)
+        await teacher.open()
+        await student.open()
+        await student.send({"type": "chat", "message": "  <b>Hi</b> & welcome  "})
+        for socket in (teacher, student):
+            message = await socket.receive_type("chat")
+            assert message["message"] == "<b>Hi</b> & welcome"  # trimmed, not altered: pages escape
+            assert message["user"] == "s_room" and message["name"] == "Sam Student"
+        await teacher.close()
+        await student.close()
+
+    run(scenario)
+    assert list(ChatMessage.objects.values_list("body", flat=True)) == ["<b>Hi</b> & welcome"]
+
+
+INVALID_FRAMES = [
+    ("not json", "bad_json"),
+    ("[1, 2]", "bad_json"),
+    ('{"type": 5}', "unknown_type"),
+    ('{"type": "shout"}', "unknown_type"),
+    ('{"type": "chat"}', "invalid"),
+    ('{"type": "chat", "message": 42}', "invalid"),
+    ('{"type": "chat", "message": "   "}', "invalid"),
+    (json.dumps({"type": "chat", "message": "x" * 5001}), "too_long"),
+    (json.dumps({"type": "chat", "message": "x" * 70_000}), "too_large"),
+    ('{"type": "draw", "sid": "a", "tool": "pen", "points": [0.5, NaN]}', "invalid"),
+    ('{"type": "draw", "sid": "a", "tool": "pen", "points": [0.5, 1.5]}', "invalid"),
+    ('{"type": "draw", "sid": "a", "tool": "pen", "points": [0.5]}', "invalid"),
+    ('{"type": "draw", "sid": "a", "tool": "pen", "points": [true, 0]}', "invalid"),
+    ('{"type": "draw", "sid": "a", "tool": "spray", "points": []}', "invalid"),
+    ('{"type": "draw", "sid": "../x", "tool": "pen", "points": []}', "invalid"),
+    ('{"type": "draw", "sid": "a", "tool": "pen", "color": "red", "points": []}', "invalid"),
+    ('{"type": "draw", "sid": "a", "tool": "pen", "width": 1000, "points": []}', "invalid"),
+    ('{"type": "draw", "sid": "a", "tool": "text", "text": "", "points": [0, 0]}', "invalid"),
+    (json.dumps({"type": "draw", "sid": "a", "tool": "pen", "points": [0.1] * 514}), "invalid"),
+    ('{"type": "move", "id": "1", "dx": 0, "dy": 0}', "invalid"),
+    ('{"type": "audio", "state": "loud"}', "invalid"),
+    ('{"type": "draw_permission", "all": "yes"}', "invalid"),
+    ("[" * 100_00 + "]" * 100_00, "bad_json"),
+]
+
+
+def test_invalid_frames_get_an_error_and_the_socket_stays_usable(room):
+    async def scenario():
+        teacher = Socket(room.course.pk, room.teacher)
+        await teacher.open()
+        for frame, code in INVALID_FRAMES:
+            await teacher.send(frame)
+            error = await teacher.receive_type("error")
+            assert (error["code"], bool(error["message"])) == (code, True), frame[:80]
+            await teacher.send({"type": "ping"})
+            assert await teacher.receive_type("pong") == {"type": "pong"}
+        await teacher.close()
+
+    run(scenario)
+    assert not ChatMessage.objects.exists() and not WhiteboardAction.objects.exists()
+
+
+def test_chat_flood_is_rate_limited_and_a_relentless_flood_is_disconnected(room, settings):
+    settings.CLASSROOM_RATE_LIMITS = {**settings.CLASSROOM_RATE_LIMITS, "chat": (0.01, 5)}
+    settings.CLASSROOM_FLOOD_CLOSE_AFTER = 20
+
+    async def scenario():
+        student = Socket(room.course.pk, room.student)
+        await student.open()
+        for n in range(8):
+            await student.send({"type": "chat", "message": f"spam {n}"})
+        error = await student.receive_type("error")
+        assert error["code"] == "rate_limited"
+        for n in range(30):
+            await student.send({"type": "chat", "message": f"more {n}"})
+        assert await student.closed_with() == events.CLOSE_FLOOD
+
+    run(scenario)
+    assert ChatMessage.objects.count() == 5
+
+
+# --- Kick -----------------------------------------------------------------------------------
+
+
+def test_kick_closes_every_socket_of_that_student_and_no_one_else(room):
+    async def scenario():
+        tab1, tab2 = Socket(room.course.pk, room.student), Socket(room.course.pk, room.student)
+        other, teacher = Socket(room.course.pk, room.other), Socket(room.course.pk, room.teacher)
+        for socket in (tab1, tab2, other, teacher):
+            await socket.open()
+        from channels.db import database_sync_to_async
+
+        await database_sync_to_async(services.classroom_kick)(course_id=room.course.pk, user_id=room.student.pk)
+        assert await tab1.closed_with() == events.CLOSE_REMOVED
+        assert await tab2.closed_with() == events.CLOSE_REMOVED
+        await tab1.close()  # the browser answers the close; Daphne then reports the disconnect
+        await tab2.close()
+        leave = await teacher.receive_type("leave")
+        assert leave["user"] == "s_room"
+        await other.send({"type": "ping"})
+        assert (await other.receive_type("pong"))["type"] == "pong"
+        await other.close()
+        await teacher.close()
+
+    run(scenario)
+
+
+def test_blocking_removing_and_unenrolling_close_that_students_classroom(room):
+    """Through the courses services the teacher and students actually use."""
+    third = StudentFactory(username="s_third")
+    course_services.enrollment_enroll(student=third, course=room.course)
+
+    async def scenario():
+        from channels.db import database_sync_to_async
+
+        sockets = {}
+        for user in (room.student, room.other, third, room.teacher):
+            sockets[user.username] = Socket(room.course.pk, user)
+            await sockets[user.username].open()
+        actions = [
+            (room.student, lambda: course_services.roster_block_student(course=room.course, student=room.student, blocked_by=room.teacher)),
+            (room.other, lambda: course_services.roster_remove_student(course=room.course, student=room.other)),
+            (third, lambda: course_services.enrollment_unenroll(student=third, course=room.course)),
+        ]
+        for user, action in actions:
+            await database_sync_to_async(action)()
+            assert await sockets[user.username].closed_with() == events.CLOSE_REMOVED, user.username
+            await sockets[user.username].close()
+            # …and they cannot come back in.
+            assert await Socket(room.course.pk, user).refused_with() == events.CLOSE_FORBIDDEN
+        await sockets["t_room"].send({"type": "ping"})
+        assert (await sockets["t_room"].receive_type("pong"))["type"] == "pong"
+        await sockets["t_room"].close()
+
+    run(scenario)
+
+
+def test_kick_swallows_channel_layer_failures(room, monkeypatch, caplog):
+    class DeadLayer:
+        async def group_send(self, group, message):
+            raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(services, "get_channel_layer", lambda: DeadLayer())
+    services.classroom_kick(course_id=room.course.pk, user_id=room.student.pk)  # no exception
+    assert "could not send classroom.kick" in caplog.text
+
+
+def test_kick_waits_for_the_commit(room, monkeypatch):
+    sent = []
+    monkeypatch.setattr(services, "_send", lambda group, event: sent.append((group, event)))
+    from django.db import transaction
+
+    with transaction.atomic():
+        services.classroom_kick(course_id=room.course.pk, user_id=room.student.pk)
+        assert sent == []
+    assert sent == [(f"classroom.{room.course.pk}.user.{room.student.pk}", {"type": "classroom.kick"})]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.classroom_kick(course_id=room.course.pk, user_id=room.other.pk)
+        raise RuntimeError("rolled back")
+    assert len(sent) == 1
+
+
+# --- Whiteboard -----------------------------------------------------------------------------
+
+
+def test_strokes_arrive_live_are_stored_whole_and_reach_late_joiners(room):
+    async def scenario():
+        teacher, student = Socket(room.course.pk, room.teacher), Socket(room.course.pk, room.student)
+        await teacher.open()
+        await student.open()
+        piece = {"type": "draw", "sid": "s1", "tool": "pen", "color": "#FF0000", "width": 5}
+        await teacher.send({**piece, "points": [0.1, 0.1, 0.2, 0.2]})
+        live = await student.receive_type("draw")
+        assert live["end"] is False and live["points"] == [0.1, 0.1, 0.2, 0.2] and live["user"] == "t_room"
+        await teacher.send({**piece, "points": [0.3, 0.35], "end": True})
+        assert (await student.receive_type("draw"))["points"] == [0.3, 0.35]
+        done = await student.receive_type("draw")
+        assert done["end"] is True and done["sid"] == "s1"
+        element = done["element"]
+        assert element["points"] == [0.1, 0.1, 0.2, 0.2, 0.3, 0.35] and element["color"] == "#ff0000"
+        mine = await teacher.receive_type("draw")  # the author gets only the stored element back
+        assert mine["end"] is True and mine["element"] == element
+        late = Socket(room.course.pk, room.other)
+        assert (await late.open())["board"] == [element]
+        for socket in (teacher, student, late):
+            await socket.close()
+
+    run(scenario)
+
+
+def test_board_is_bounded_and_undo_move_clear_reach_everyone(room, settings):
+    settings.CLASSROOM_BOARD_MAX_ACTIONS = 3
+
+    async def scenario():
+        teacher, student = Socket(room.course.pk, room.teacher), Socket(room.course.pk, room.student)
+        await teacher.open()
+        await student.open()
+        ids = []
+        for n in range(5):
+            await teacher.send({"type": "draw", "sid": f"l{n}", "tool": "line", "points": [0, 0, n / 10, 1], "end": True})
+            ids.append((await student.receive_type("draw"))["element"]["id"])
+        late = Socket(room.course.pk, room.other)
+        assert [e["id"] for e in (await late.open())["board"]] == ids[2:]  # oldest dropped
+        await teacher.send({"type": "move", "id": ids[4], "dx": 0.25, "dy": -0.5})
+        assert await student.receive_type("move") == {"type": "move", "id": ids[4], "dx": 0.25, "dy": -0.5}
+        await teacher.send({"type": "undo"})
+        assert await student.receive_type("undo") == {"type": "undo", "id": ids[4]}
+        await teacher.send({"type": "text", "sid": "x"})  # unknown type does nothing
+        await teacher.send({"type": "clear"})
+        assert await student.receive_type("clear") == {"type": "clear"}
+        for socket in (teacher, student, late):
+            await socket.close()
+
+    run(scenario)
+    assert not WhiteboardAction.objects.exists()
+
+
+def test_students_draw_only_when_the_teacher_lets_them(room):
+    async def scenario():
+        teacher, student = Socket(room.course.pk, room.teacher), Socket(room.course.pk, room.student)
+        await teacher.open()
+        await student.open()
+        stroke = {"type": "draw", "sid": "k", "tool": "line", "points": [0, 0, 1, 1], "end": True}
+        for frame in (stroke, {"type": "clear"}, {"type": "move", "id": 1, "dx": 0, "dy": 0}, {"type": "undo"},
+                      {"type": "draw_permission", "all": True}, {"type": "audio", "state": "start"}):
+            await student.send(frame)
+            assert (await student.receive_type("error"))["code"] == "not_allowed", frame
+        await teacher.send({"type": "draw_permission", "user": "s_room", "allowed": True})
+        granted = await student.receive_type("draw_permission")
+        assert granted["users"] == ["s_room"] and granted["may_draw"] is True
+        await student.send(stroke)
+        assert (await teacher.receive_type("draw"))["element"]["user"] == "s_room"
+        await student.send({"type": "clear"})  # still the teacher's alone
+        assert (await student.receive_type("error"))["code"] == "not_allowed"
+        await teacher.send({"type": "draw_permission", "user": "nobody", "allowed": True})
+        assert (await teacher.receive_type("error"))["code"] == "invalid"
+        await teacher.send({"type": "draw_permission", "user": "s_room", "allowed": False})
+        assert (await student.receive_type("draw_permission"))["may_draw"] is False
+        await student.send(stroke)
+        assert (await student.receive_type("error"))["code"] == "not_allowed"
+        for socket in (teacher, student):
+            await socket.close()
+
+    run(scenario)
+    assert WhiteboardAction.objects.count() == 1
+
+
+# --- Audio ----------------------------------------------------------------------------------
+
+
+def test_teacher_audio_is_relayed_as_binary_and_only_the_teacher_may_send(room):
+    async def scenario():
+        teacher, student = Socket(room.course.pk, room.teacher), Socket(room.course.pk, room.student)
+        await teacher.open()
+        await student.open()
+        await teacher.send({"type": "audio", "state": "start"})
+        assert (await student.receive_type("audio_start"))["sample_rate"] == 16000
+        await teacher.send_bytes(PCM_40MS)
+        assert await student.receive_bytes() == PCM_40MS
+        late = Socket(room.course.pk, room.other)
+        assert (await late.open())["audio"] is True
+        await late.receive_type("join")
+        for bad in (b"\x00" * 100, b"\x00" * 3202, b"\x00" * 641):
+            await teacher.send_bytes(bad)
+            assert (await teacher.receive_type("error"))["code"] == "bad_audio"
+        await student.send_bytes(PCM_40MS)
+        assert (await student.receive_type("error"))["code"] == "not_allowed"
+        assert await late.nothing()  # nothing from the student was relayed
+        await teacher.close()  # the teacher leaving ends the broadcast
+        assert (await student.receive_type("audio_stop")) == {"type": "audio_stop"}
+        await student.close()
+        await late.close()
+
+    run(scenario)
