@@ -2,8 +2,10 @@
 downloads it and rates the course, the teacher sees it live and blocks the student."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.tests.test_browser import look
+from elearning.testing.browser import screenshot
 from courses.models import Course, CourseMaterial, Feedback
 
 from .files import EXE, pdf_bytes
@@ -66,6 +68,10 @@ def test_course_materials_feedback_and_block_flow(page_as, teacher, student):
     assert "100" in progress
     assert teacher_page.get_by_text("Chapter 1: the cell").first.is_visible()
     look(teacher_page, "course-detail-owner-with-material")
+    # The teacher stays on this page; their badge will rise live as the student acts.
+    teacher_page.wait_for_function("document.getElementById('notification-badge').dataset.live === 'true'")
+    teacher_count = teacher_page.locator("#notification-badge [data-notification-count]")
+    expect(teacher_count).to_be_hidden()
 
     # The student finds the course, joins, downloads the PDF and rates the course.
     student_page = page_as(student)
@@ -76,6 +82,7 @@ def test_course_materials_feedback_and_block_flow(page_as, teacher, student):
     assert student_page.get_by_text("available to the students enrolled").is_visible()
     student_page.get_by_role("button", name="Enroll").click()
     assert student_page.get_by_text("You joined “Cell biology”.").is_visible()
+    expect(teacher_count).to_have_text("1")  # "Stella joined", without a reload
     with student_page.expect_download() as download_info:
         student_page.get_by_role("link", name="Download Chapter 1: the cell").click()
     download = download_info.value
@@ -89,6 +96,8 @@ def test_course_materials_feedback_and_block_flow(page_as, teacher, student):
     assert student_page.get_by_text("Thank you for your feedback.").is_visible()
     assert student_page.locator(".feedback-list").get_by_text("Great diagrams <3").is_visible()
     assert Feedback.objects.get().rating == 4
+    expect(teacher_count).to_have_text("2")  # "New feedback", without a reload
+    screenshot(teacher_page, "course-detail-owner-badge-risen")
     look(student_page, "course-detail-enrolled-with-feedback")
 
     teacher_page.goto("/")
