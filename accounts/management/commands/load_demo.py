@@ -1,11 +1,13 @@
 """Create the demo accounts (idempotent) and print how to log in with them."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import User
 from courses import services as course_services
 from courses.models import Course
+from courses.uploads import inspect_upload
 
 DEMO_PASSWORD = "learn-together-2026"
 
@@ -52,7 +54,7 @@ class Command(BaseCommand):
     def _courses(self) -> int:
         teacher = User.objects.get(username="teacher")
         created = 0
-        for code, title, description, students in DEMO_COURSES:
+        for code, title, description, students, materials, ratings in DEMO_COURSES:
             course = Course.objects.filter(code=code).first()
             if course is None:
                 course = course_services.course_create(
@@ -63,11 +65,30 @@ class Command(BaseCommand):
                     course_services.enrollment_enroll(
                         student=User.objects.get(username=username), course=course
                     )
+                for material_title, name, text in materials:
+                    upload = SimpleUploadedFile(name, text.encode())
+                    course_services.material_upload(
+                        course=course, uploaded_by=teacher, title=material_title, upload=upload,
+                        inspected=inspect_upload(upload, max_bytes=1024 * 1024),
+                    )
+                for username, rating, comment in ratings:
+                    course_services.feedback_submit(
+                        course=course, student=User.objects.get(username=username), rating=rating, comment=comment
+                    )
         return created
 
 
 DEMO_COURSES = [
-    ("MATH-7B", "Algebra for year 7", "Equations, fractions and the joy of x.", ["alice", "bob"]),
-    ("BIO-9A", "Cell biology", "Cells, organelles and membranes, with a microscope lab.", ["alice"]),
-    ("HIST-8", "Ancient civilisations", "Mesopotamia to Rome in twelve weeks.", []),
+    # code, title, description, students, materials (title, file name, text), feedback
+    (
+        "MATH-7B", "Algebra for year 7", "Equations, fractions and the joy of x.", ["alice", "bob"],
+        [("Week 1: what is x?", "week-1.md", "# Week 1\n\n1. Read chapter 1.\n2. Solve 3x + 4 = 19.\n")],
+        [("alice", 5, "The worked examples really helped."), ("bob", 4, "")],
+    ),
+    (
+        "BIO-9A", "Cell biology", "Cells, organelles and membranes, with a microscope lab.", ["alice"],
+        [("Lab safety rules", "lab-safety.txt", "Goggles on. No food in the lab. Report every spill.\n")],
+        [],
+    ),
+    ("HIST-8", "Ancient civilisations", "Mesopotamia to Rome in twelve weeks.", [], [], []),
 ]
