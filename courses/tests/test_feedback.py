@@ -1,14 +1,13 @@
 """Feedback: one editable rating per enrolled student; seen by the course's people only."""
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from accounts.tests.factories import StudentFactory
 from courses import selectors, services
 from courses.models import Feedback
+from elearning.testing.parallel import run_parallel
 
 from .factories import CourseBlockFactory, CourseFactory, EnrollmentFactory, FeedbackFactory
 
@@ -108,22 +107,9 @@ def test_teacher_dashboard_shows_average_and_recent_feedback_of_own_courses_only
 def test_parallel_first_submissions_make_one_feedback():
     course = CourseFactory()
     student = EnrollmentFactory(course=course).student
-    barrier = threading.Barrier(8)
-    errors = []
-
-    def submit(rating):
-        try:
-            barrier.wait()
-            services.feedback_submit(course=course, student=student, rating=rating)
-        except Exception as error:  # noqa: BLE001 — collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(1 + n % 5,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    ratings = iter(range(8))
+    _results, errors = run_parallel(
+        lambda: services.feedback_submit(course=course, student=student, rating=1 + next(ratings) % 5), 8
+    )
     assert errors == []
     assert Feedback.objects.filter(course=course, student=student).count() == 1

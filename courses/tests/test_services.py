@@ -1,12 +1,11 @@
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
 from courses import permissions, services
+from elearning.testing.parallel import run_parallel
 from courses.models import Course, CourseBlock, Enrollment
 
 from .factories import CourseFactory
@@ -105,23 +104,7 @@ def test_only_the_owner_edits(teacher, other_teacher, admin_user, student):
 def test_fifty_parallel_enrollments_make_one_row():
     student = StudentFactory()
     course = CourseFactory()
-    results, errors = [], []
-    barrier = threading.Barrier(50)
-
-    def enroll():
-        try:
-            barrier.wait()
-            results.append(services.enrollment_enroll(student=student, course=course))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=enroll) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_parallel(lambda: services.enrollment_enroll(student=student, course=course), 50)
     assert errors == []
     assert results.count(True) == 1  # exactly one caller saw a new enrollment (one notification)
     assert Enrollment.objects.filter(student=student, course=course).count() == 1
