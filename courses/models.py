@@ -161,6 +161,11 @@ class CourseMaterial(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("courses:material_download", args=[self.course_id, self.pk])
 
+    @property
+    def opens_in_browser(self) -> bool:
+        """Images, audio, video and PDFs can be shown in a tab; other documents are downloaded."""
+        return self.kind != self.Kind.DOCUMENT or self.content_type == "application/pdf"
+
 
 class Feedback(models.Model):
     """A student's rating of a course: one per student and course, editable."""

@@ -297,8 +297,7 @@ def _material_upload_protected(request, course, limit):
 def material_download(request, pk: int, material_id: int):
     course = get_course_for(request.user, pk, permissions.can_download_material)
     material = get_object_or_404(CourseMaterial, pk=material_id, course=course)
-    inline = request.GET.get("view") == "1" and material.kind != CourseMaterial.Kind.DOCUMENT
-    inline = inline or (request.GET.get("view") == "1" and material.content_type == "application/pdf")
+    inline = request.GET.get("view") == "1" and material.opens_in_browser
     try:
         handle = material.file.open("rb")
     except FileNotFoundError:
