@@ -151,7 +151,7 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
             return await self._refuse("rate_limited", _("Too much audio data."))
         self.refused_in_a_row = 0
         if not self.audio_on:
-            await self._audio_state(True)
+            return  # frames still in flight after "stop"; dropped without a word
         await self._group_send({"type": events.AUDIO, "data": data, "ts": time.time(), "sender": self.channel_name})
 
     async def on_ping(self, message):

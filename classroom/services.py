@@ -3,7 +3,9 @@ channel-layer failure (Redis down) is logged, never raised: the saved data stays
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -24,7 +26,16 @@ logger = logging.getLogger(__name__)
 
 def _send(group: str, event: dict) -> None:
     try:
-        async_to_sync(get_channel_layer().group_send)(group, event)
+        send = async_to_sync(get_channel_layer().group_send)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # the usual case: a plain sync caller (a view, a task, a shell)
+            send(group, event)
+        else:
+            # Sync code on a thread that also runs an event loop (e.g. a script driving
+            # Playwright) cannot block on that loop; send from a helper thread instead.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pool.submit(send, group, event).result(timeout=10)
     except Exception:  # noqa: BLE001 - any layer failure must not undo the caller's work
         logger.exception("classroom: could not send %s to %s", event.get("type"), group)
 

@@ -45,9 +45,10 @@ def room(request, course_id: int):
             "teacher": is_teacher,
             "lastChatId": messages[-1].pk if messages else 0,
             "text": {
-                "connected": _("Live"),
+                "connected": _("Connected"),
                 "connecting": _("Connecting…"),
                 "reconnecting": _("Reconnecting…"),
+                "closed": _("Disconnected"),
                 "fallback": _("Offline: chat is sent over HTTP until the live connection returns."),
                 "offAir": _("Off air"),
                 "onAir": _("Live"),

@@ -26,6 +26,7 @@ export class TeacherMicrophone {
         numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { frameMs: FRAME_MS },
       });
       capture.port.onmessage = (event) => {
+        if (!this.stream) return;  // stopped: frames still in flight are not sent
         if (this.socket.sendBinary(event.data)) {
           this.stats.framesSent += 1;
           this.stats.bytesSent += event.data.byteLength;

@@ -33,7 +33,7 @@ export class Chat {
     this.seen.add(message.id);
     this.lastId = Math.max(this.lastId, message.id);
     this.log.querySelector(".chat-empty")?.remove();
-    const li = document.createElement("li");
+    const li = document.createElement("div");
     li.className = "chat-line";
     li.dataset.id = message.id;
     const who = document.createElement("span");
@@ -54,7 +54,7 @@ export class Chat {
   }
 
   notice(text) {
-    const li = document.createElement("li");
+    const li = document.createElement("div");
     li.className = "chat-notice small text-body-secondary fst-italic";
     li.textContent = text;
     this.log.append(li);

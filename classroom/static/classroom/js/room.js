@@ -44,13 +44,15 @@ socket.onStatus((state, code) => {
   const live = state === "open";
   chat.setLive(live);
   status.className = `badge fs-6 ${live ? "text-bg-success" : state === "closed" ? "text-bg-danger" : "text-bg-warning"}`;
-  status.textContent = live ? text.connected : state === "connecting" ? text.connecting : state === "closed" ? "—" : text.reconnecting;
+  status.textContent = live ? text.connected : state === "connecting" ? text.connecting : state === "closed" ? text.closed : text.reconnecting;
   if (live) {
     if (!alertBox.classList.contains("alert-danger")) alertBox.classList.add("d-none");
   } else if (state === "closed") {
     chat.setLive(true);  // no polling either: the server refused us
     showAlert(config.closeReasons[String(code)] || text.fallback, { lasting: true, level: "danger" });
     for (const control of document.querySelectorAll("#classroom button, #classroom input, #classroom textarea")) control.disabled = true;
+    $("online-list").replaceChildren();
+    $("online-count").textContent = "0";
   } else if (state === "reconnecting") {
     showAlert(text.fallback, { lasting: true });
   }

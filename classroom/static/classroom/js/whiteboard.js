@@ -106,7 +106,7 @@ export class Whiteboard {
     if (tool === "text") {
       const text = this.textInput.value.trim();
       if (!text) { this.textInput.focus(); return; }
-      const element = { tool, ...style, text, size: clamp(12 + style.width * 2, 8, 120), points: [x, y], dx: 0, dy: 0 };
+      const element = { tool, ...style, text, size: clamp(16 + style.width * 4, 8, 120), points: [x, y], dx: 0, dy: 0 };
       const sid = newSid();
       if (this.socket.send({ type: "draw", sid, ...element, end: true })) this.pending.set(sid, element);
       this.invalidate();
