@@ -7,6 +7,7 @@ the e-mail, and never turns a saved enrollment into a 500.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 
@@ -71,6 +72,17 @@ def _send(messages: dict[str, dict]) -> None:
     if layer is None or not messages:
         return
     try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if loop is not None:
+        # Called straight from async code (not through sync_to_async): cannot block here, so
+        # the push runs as a task on this loop, logging its own failure.
+        task = loop.create_task(_group_send_logged(layer, messages))
+        _pending.add(task)
+        task.add_done_callback(_pending.discard)
+        return
+    try:
         async_to_sync(_group_send_all)(layer, messages)
     except Exception:
         # Redis down: the notifications are saved; the badges catch up on the next page load.
@@ -80,3 +92,13 @@ def _send(messages: dict[str, dict]) -> None:
 async def _group_send_all(layer, messages: dict[str, dict]) -> None:
     for group, message in messages.items():
         await layer.group_send(group, message)
+
+
+async def _group_send_logged(layer, messages: dict[str, dict]) -> None:
+    try:
+        await _group_send_all(layer, messages)
+    except Exception:
+        logger.warning("live notification push failed for %d user(s)", len(messages), exc_info=True)
+
+
+_pending: set[asyncio.Task] = set()  # strong references until the tasks finish

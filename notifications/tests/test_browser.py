@@ -1,7 +1,10 @@
 """The live badge in Chromium against a real Daphne: a notification arrives, the number rises."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.conf import settings
+from django.db import connection
 from playwright.sync_api import expect
 
 from accounts.tests.test_browser import look
@@ -58,7 +61,15 @@ def test_badge_rises_live_and_falls_when_read_elsewhere(page_as, teacher, studen
     if settings.REDIS_URL:
         # With Redis the test process is just another server process: its event reaches the
         # browser connected to Daphne (cross-process delivery).
-        events.notify_student_unenrolled(course=course, student=student)
+        # (From a thread of its own: Playwright's event loop runs in this one.)
+        def unenroll_event():
+            try:
+                events.notify_student_unenrolled(course=course, student=student)
+            finally:
+                connection.close()  # this thread's own connection
+
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(unenroll_event).result()
         unread += 1
         expect(count).to_have_text(str(unread))
 
