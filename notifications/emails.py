@@ -60,7 +60,8 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         "profile_url": absolute_url(reverse("accounts:profile")),
     }
     message = EmailMultiAlternatives(
-        subject=_("[eLearning] %(title)s") % {"title": notification.title},
+        # One line: a header may never carry a line break (rows edited in the admin included).
+        subject=_("[eLearning] %(title)s") % {"title": " ".join(notification.title.split())},
         body=render_to_string("notifications/email/notification.txt", context),
         to=[recipient.email],
     )

@@ -95,7 +95,12 @@ def test_centre_on_a_phone(page_as, student):
     NotificationFactory.create_batch(3, recipient=student, title="New material in a course with a long name")
     phone = page_as(student, viewport=MOBILE)
     phone.goto("/notifications/")
+    # On a phone the bell sits beside the menu button, visible without opening the menu.
+    phone_badge = phone.get_by_role("link", name="Notifications, 3 unread")
+    expect(phone_badge).to_be_visible()
+    expect(phone_badge.locator("[data-notification-count]")).to_have_text("3")
     look(phone, "notification-centre-mobile")
     phone.get_by_role("button", name="Toggle navigation").click()
-    expect(phone.locator("#notification-badge")).to_be_visible()
+    expect(phone.get_by_role("link", name="Dashboard")).to_be_visible()
+    expect(phone.locator("#notification-badge")).to_be_hidden()  # one bell at a time
     screenshot(phone, "notification-badge-mobile-menu")

@@ -140,7 +140,7 @@ def test_email_state_follows_address_and_choice(course, django_capture_on_commit
     ]
 
 
-def test_nobody_wants_email_no_task(course, django_capture_on_commit_callbacks):
+def test_nobody_wants_email_no_task(django_capture_on_commit_callbacks):
     teacher = TeacherFactory(email_notifications=False)
     course = CourseFactory(teacher=teacher)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

@@ -1,12 +1,13 @@
 // The navbar's notification badge, kept live over /ws/notifications/ (payloads: notifications/payloads.py).
 // Without this script (or with the socket down) the badge is simply right as of the last page load.
+// There may be two badges (wide-screen menu, phone bar); every one is kept in step.
 
-const badge = document.getElementById("notification-badge");
+const badges = Array.from(document.querySelectorAll("[data-notification-badge]"));
 const MAX_DELAY_MS = 30000;
 // Close codes the server uses for "not signed in": reconnecting would not help.
 const FINAL_CODES = new Set([4401, 4403]);
 
-function label(count) {
+function label(badge, count) {
   if (count === 0) return badge.dataset.labelNone;
   const template = count === 1 ? badge.dataset.labelOne : badge.dataset.labelMany;
   return template.replace("{n}", String(count));
@@ -14,14 +15,20 @@ function label(count) {
 
 function setCount(count) {
   if (!Number.isInteger(count) || count < 0) return;
-  const number = badge.querySelector("[data-notification-count]");
-  const icon = badge.querySelector("[data-notification-icon]");
-  number.textContent = String(count);
-  number.hidden = count === 0;
-  icon.classList.toggle("bi-bell-fill", count > 0);
-  icon.classList.toggle("bi-bell", count === 0);
-  badge.setAttribute("aria-label", label(count));
-  badge.dataset.unread = String(count);
+  for (const badge of badges) {
+    const number = badge.querySelector("[data-notification-count]");
+    const icon = badge.querySelector("[data-notification-icon]");
+    number.textContent = String(count);
+    number.hidden = count === 0;
+    icon.classList.toggle("bi-bell-fill", count > 0);
+    icon.classList.toggle("bi-bell", count === 0);
+    badge.setAttribute("aria-label", label(badge, count));
+    badge.dataset.unread = String(count);
+  }
+}
+
+function setLive(live) {
+  for (const badge of badges) badge.dataset.live = String(live);
 }
 
 function toastRegion() {
@@ -37,10 +44,10 @@ function toastRegion() {
   return region;
 }
 
-function showToast(title, link) {
+function showToast(title) {
+  const texts = badges[0].dataset;
   const toast = document.createElement("div");
   toast.className = "toast show";
-  toast.setAttribute("role", "alert");
   const header = document.createElement("div");
   header.className = "toast-header";
   const icon = document.createElement("i");
@@ -48,17 +55,17 @@ function showToast(title, link) {
   icon.setAttribute("aria-hidden", "true");
   const heading = document.createElement("strong");
   heading.className = "me-auto";
-  heading.textContent = badge.dataset.toastHeading;
+  heading.textContent = texts.toastHeading;
   const close = document.createElement("button");
   close.type = "button";
   close.className = "btn-close";
-  close.setAttribute("aria-label", badge.dataset.toastClose);
+  close.setAttribute("aria-label", texts.toastClose);
   close.addEventListener("click", () => toast.remove());
   header.append(icon, heading, close);
   const body = document.createElement("div");
   body.className = "toast-body";
   const text = document.createElement("a");
-  text.href = badge.getAttribute("href");  // the centre: opening from there marks it read
+  text.href = badges[0].getAttribute("href");  // the centre: opening from there marks it read
   text.textContent = title;  // textContent: user text is never parsed as HTML
   body.append(text);
   toast.append(header, body);
@@ -70,23 +77,24 @@ function connect(attempt) {
   const scheme = location.protocol === "https:" ? "wss://" : "ws://";
   let socket;
   try {
-    socket = new WebSocket(scheme + location.host + badge.dataset.wsPath);
+    socket = new WebSocket(scheme + location.host + badges[0].dataset.wsPath);
   } catch (error) {
-    return retry(attempt);
+    retry(attempt + 1);
+    return;
   }
-  socket.addEventListener("open", () => { attempt = 0; badge.dataset.live = "true"; });
+  socket.addEventListener("open", () => { attempt = 0; setLive(true); });
   socket.addEventListener("message", (event) => {
     let data;
     try { data = JSON.parse(event.data); } catch (error) { return; }
     if (data.type === "notifications.new") {
       setCount(data.unread);
-      if (typeof data.title === "string") showToast(data.title, data.link);
+      if (typeof data.title === "string") showToast(data.title);
     } else if (data.type === "notifications.count") {
       setCount(data.unread);
     }
   });
   socket.addEventListener("close", (event) => {
-    badge.dataset.live = "false";
+    setLive(false);
     if (!FINAL_CODES.has(event.code)) retry(attempt + 1);
   });
 }
@@ -97,4 +105,4 @@ function retry(attempt) {
   setTimeout(() => connect(attempt), delay);
 }
 
-if (badge && "WebSocket" in window) connect(0);
+if (badges.length && "WebSocket" in window) connect(0);
