@@ -52,6 +52,9 @@ def _initial_state(course_id: int, after: int | None) -> dict:
         "online": selectors.online_users(course_id=course_id),
         "draw": selectors.draw_permissions(course_id=course_id),
         "audio": bool(cache.get(audio_key(course_id))),
+        # Clients drop their oldest elements past this, as the server does, so a client that
+        # stayed connected ends with the same board as one that just joined.
+        "board_limit": settings.CLASSROOM_BOARD_MAX_ACTIONS,
     }
 
 

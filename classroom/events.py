@@ -31,7 +31,8 @@ binary frames                                         teacher only: 16 kHz mono 
 The server sends:
 
 ``state``        on connect: {"me", "chat": [chat…], "board": [element…], "online": [user…],
-                 "draw": {"all", "users"}, "may_draw", "audio": bool}
+                 "draw": {"all", "users"}, "may_draw", "audio": bool, "board_limit": int}
+                 (clients keep only the newest ``board_limit`` elements, as the server does)
 ``chat``         {"id", "message", "user" (username), "name", "role", "at" (ISO 8601)}
 ``join``/``leave`` {"user", "name", "online": [user…]}; ``online`` {"online": [user…]} (heartbeat)
 ``draw``         a live piece {"sid", "user", tool, color, width, points, "end": false}, or the

@@ -21,6 +21,7 @@ export class Whiteboard {
     this.dirty = true;
 
     socket.on("state", (state) => {
+      this.limit = state.board_limit;
       this.elements = new Map(state.board.map((element) => [element.id, element]));
       this.live.clear();
       this.pending.clear();
@@ -82,12 +83,20 @@ export class Whiteboard {
       this.live.delete(key);
       if (message.user === this.me) this.pending.delete(message.sid);
       this.elements.set(message.element.id, message.element);
+      this.trim();
     } else {
       const stroke = this.live.get(key);
       if (stroke) stroke.points.push(...message.points);
       else this.live.set(key, { ...message, points: [...message.points], dx: 0, dy: 0 });
     }
     this.invalidate();
+  }
+
+  // The server keeps the newest `limit` elements; so does every client.
+  trim() {
+    if (!this.limit || this.elements.size <= this.limit) return;
+    const ids = [...this.elements.keys()].sort((a, b) => a - b);
+    for (const id of ids.slice(0, ids.length - this.limit)) this.elements.delete(id);
   }
 
   // --- Drawing input -------------------------------------------------------------------
@@ -276,6 +285,7 @@ export class Whiteboard {
 
   // What the board holds, in a canonical form (tests and benchmarks compare clients with it).
   snapshot() {
-    return JSON.stringify([...this.elements.values()].sort((a, b) => a.id - b.id));
+    const canonical = (element) => Object.fromEntries(Object.keys(element).sort().map((key) => [key, element[key]]));
+    return JSON.stringify([...this.elements.values()].sort((a, b) => a.id - b.id).map(canonical));
   }
 }
