@@ -1,7 +1,7 @@
 """The event functions: who is told, with what, and what is scheduled after the commit."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
@@ -70,9 +70,8 @@ def test_material_tells_every_enrolled_student_in_one_insert(course, django_capt
     inactive_account = EnrollmentFactory(course=course, student=StudentFactory(is_active=False)).student
     elsewhere = EnrollmentFactory().student  # another course
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        with CaptureQueriesContext(connection) as queries:
-            rows = events.notify_material_uploaded(course=course, title="Week 1 <slides>")
+    with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as queries:
+        rows = events.notify_material_uploaded(course=course, title="Week 1 <slides>")
     inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "notifications_notification"')]
     assert len(inserts) == 1
     assert {r.recipient_id for r in rows} == {s.pk for s in enrolled}
@@ -98,9 +97,7 @@ def test_material_in_an_empty_course_creates_and_schedules_nothing(course, djang
 def test_course_deleted_reaches_students_and_survives_the_course(course, teacher, django_capture_on_commit_callbacks):
     students = [EnrollmentFactory(course=course).student for _ in range(2)]
     with django_capture_on_commit_callbacks(execute=True):
-        # As courses.services will call it: inside the deletion transaction, before delete().
-        from django.db import transaction
-
+        # As courses.services calls it: inside the deletion transaction, before delete().
         with transaction.atomic():
             events.notify_course_deleted(course=course)
             course.delete()
@@ -110,9 +107,17 @@ def test_course_deleted_reaches_students_and_survives_the_course(course, teacher
     assert all(course.title in r.title and teacher.display_name in r.message for r in rows)
 
 
-def test_nothing_leaves_before_the_commit_and_a_rollback_sends_nothing(course, student, django_capture_on_commit_callbacks, monkeypatch):
+def test_nothing_leaves_before_the_commit_and_a_rollback_sends_nothing(
+    course, student, django_capture_on_commit_callbacks, monkeypatch
+):
     pushed = []
     monkeypatch.setattr("notifications.delivery._send", lambda messages: pushed.append(messages))
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            events.notify_student_enrolled(course=course, student=student)
+            raise RuntimeError("the enrollment failed after all")
+    assert callbacks == [] and Notification.objects.count() == 0
+
     with django_capture_on_commit_callbacks() as callbacks:
         events.notify_student_enrolled(course=course, student=student)
     assert pushed == [] and DBTaskResult.objects.count() == 0  # scheduled, not run
@@ -149,7 +154,9 @@ def test_nobody_wants_email_no_task(django_capture_on_commit_callbacks):
     assert DBTaskResult.objects.count() == 0
 
 
-def test_a_dead_channel_layer_or_queue_is_logged_and_keeps_the_rows(course, student, django_capture_on_commit_callbacks, monkeypatch, caplog):
+def test_a_dead_channel_layer_or_queue_is_logged_and_keeps_the_rows(
+    course, student, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
     class DeadLayer:
         async def group_send(self, group, message):
             raise ConnectionRefusedError("redis is down")
