@@ -109,6 +109,15 @@ def test_badge_shows_the_unread_count_with_an_accessible_label(login, teacher):
     assert "data-notification-count hidden>0" in html
 
 
+def test_a_big_count_stays_small_on_screen_and_exact_for_screen_readers(login, teacher):
+    Notification.objects.bulk_create(
+        Notification(recipient=teacher, type=Notification.Type.MATERIAL, title=f"n{i}") for i in range(120)
+    )
+    html = badge(login(teacher).get("/").content.decode())
+    assert "data-notification-count>99+</span>" in html
+    assert 'aria-label="Notifications, 120 unread"' in html
+
+
 def test_no_badge_and_no_notification_query_for_visitors(client):
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/courses/").content.decode()

@@ -18,7 +18,7 @@ function setCount(count) {
   for (const badge of badges) {
     const number = badge.querySelector("[data-notification-count]");
     const icon = badge.querySelector("[data-notification-icon]");
-    number.textContent = String(count);
+    number.textContent = count > 99 ? "99+" : String(count);  // the label keeps the exact number
     number.hidden = count === 0;
     icon.classList.toggle("bi-bell-fill", count > 0);
     icon.classList.toggle("bi-bell", count === 0);
