@@ -211,9 +211,16 @@ STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticf
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(DATA_DIR / "media")))
+# Course materials live outside MEDIA_ROOT: no URL serves them; only the download view that
+# checks enrollment streams them.
+MATERIALS_ROOT = Path(env.str("MATERIALS_ROOT", default=str(DATA_DIR / "materials")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "materials": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MATERIALS_ROOT, "base_url": None},
+    },
 }
 # Uploads above 2.5 MB go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -221,6 +228,7 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 PROFILE_PHOTO_MAX_BYTES = env.int("PROFILE_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 PROFILE_PHOTO_MAX_PIXELS = 40_000_000  # larger images are refused as decompression bombs
 PROFILE_PHOTO_SIZE = 320  # stored photos are re-encoded squares of this many pixels
+MATERIAL_MAX_UPLOAD_BYTES = env.int("MATERIAL_MAX_UPLOAD_MB", default=200) * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Without EMAIL_HOST mail is printed on the console of `make run`, where a person can follow a

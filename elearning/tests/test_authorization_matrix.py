@@ -17,7 +17,7 @@ from classroom.tests import authz as classroom_authz
 from conftest import client_for
 from courses import services as course_services
 from courses.tests import authz as courses_authz
-from courses.tests.factories import CourseFactory
+from courses.tests.factories import CourseFactory, MaterialFactory
 from elearning.testing.authz import (
     FORBIDDEN,
     NOT_ALLOWED,
@@ -153,6 +153,8 @@ def world(db, settings, tmp_path):
         blocked=blocked,
         course=course,
         inactive_course=CourseFactory(teacher=teacher, is_active=False),
+        material=MaterialFactory(course=course),
+        foreign_material=MaterialFactory(),
         teacher=teacher,
         other_teacher=TeacherFactory(username="m_other"),
         admin=AdminFactory(username="m_admin"),
