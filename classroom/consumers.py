@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import time
 from urllib.parse import parse_qs
 
@@ -268,8 +269,9 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
             logger.exception("classroom %s: group_send failed", self.course_id)
 
     async def _presence(self, kind: str):
-        online = await database_sync_to_async(selectors.online_users)(course_id=self.course_id)
-        message = {"type": kind, "user": self.user.username, "name": self.user.display_name, "online": online}
+        # Small on purpose: a class of N joining sends N x N of these. Pages update their list
+        # from it, and the heartbeat's full "online" list corrects anything missed.
+        message = {"type": kind, "user": self.user.username, "name": self.user.display_name, "role": self.user.role}
         await self._group_send({"type": events.PRESENCE, "message": message})
 
     async def _audio_state(self, on: bool):
@@ -285,6 +287,8 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
     async def _heartbeat(self):
         """Keep this socket's presence row fresh and correct the page's online list."""
         interval = settings.CLASSROOM_PRESENCE_TTL / 3
+        # Spread the beats: a class that connected together must not query together.
+        await asyncio.sleep(random.uniform(0, interval))
         while True:
             await asyncio.sleep(interval)
             try:

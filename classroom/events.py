@@ -34,7 +34,8 @@ The server sends:
                  "draw": {"all", "users"}, "may_draw", "audio": bool, "board_limit": int}
                  (clients keep only the newest ``board_limit`` elements, as the server does)
 ``chat``         {"id", "message", "user" (username), "name", "role", "at" (ISO 8601)}
-``join``/``leave`` {"user", "name", "online": [user…]}; ``online`` {"online": [user…]} (heartbeat)
+``join``/``leave`` {"user", "name", "role"}: someone's first socket opened / last one closed
+``online``       {"online": [user…]}: the full list, every heartbeat (corrects crashes)
 ``draw``         a live piece {"sid", "user", tool, color, width, points, "end": false}, or the
                  finished element {"sid", "user", "end": true, "element": element}
 ``move`` {"id", "dx", "dy"}; ``undo`` {"id"}; ``clear`` {}

@@ -117,9 +117,17 @@ export class OnlineList {
     Object.assign(this, { list, count, socket, me, teacher, text });
     this.online = [];
     this.permissions = { all: false, users: [] };
-    const render = (message) => { if (message.online) { this.online = message.online; this.render(); } };
-    socket.on("state", (state) => { this.permissions = state.draw; render(state); });
-    socket.on("join", render).on("leave", render).on("online", render);
+    const replace = (message) => { this.online = message.online; this.render(); };
+    socket.on("state", (state) => { this.permissions = state.draw; replace(state); });
+    socket.on("online", replace);
+    socket.on("join", ({ user, name, role }) => {
+      if (!this.online.some((person) => person.user === user)) {
+        this.online.push({ user, name, role });
+        this.online.sort((a, b) => (a.role !== "teacher") - (b.role !== "teacher") || a.name.localeCompare(b.name));
+      }
+      this.render();
+    });
+    socket.on("leave", ({ user }) => { this.online = this.online.filter((person) => person.user !== user); this.render(); });
     socket.on("draw_permission", (message) => { this.permissions = message; this.render(); });
   }
 

@@ -1,0 +1,415 @@
+"""Classroom benchmarks: real Daphne processes on Redis, real WebSocket clients; prints figures.
+
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python -m bench.classroom [chat|audio|board|memory|all]
+
+Each run uses a fresh SQLite database under a temporary folder (or DATABASE_URL when set) and
+its own Redis key prefix; nothing is asserted: the figures are for people to read and compare
+with the goals (issue 4):
+
+- chat: 1 sender -> 100 receivers on 2 processes: delivery 1.000, p99 <= 50 ms
+- audio: 30 listeners, 60 s of 16 kHz PCM: <= 1.05 x 32,000 B/s per listener, 0 dropped
+- board: late-join state at 500 actions <= 256 KiB; identical boards after 1,000 strokes with
+  reconnects
+- memory: one Daphne process holding 500 classroom sockets <= 250 MB
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import websockets
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Site:
+    """A database with a course, a teacher and N students, and Daphne processes serving it."""
+
+    def __init__(self, students: int, extra_env: dict[str, str] | None = None):
+        self.tmp = tempfile.TemporaryDirectory(prefix="elearning-bench-")
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "elearning.settings",
+            "DJANGO_DATA_DIR": self.tmp.name,
+            "DJANGO_REDIS_PREFIX": f"bench{secrets.token_hex(4)}",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "DAPHNE_VERBOSITY": "0",
+            # The benchmark measures delivery, not the per-socket flood limits.
+            "CLASSROOM_CHAT_RATE": "10000",
+            "CLASSROOM_CHAT_BURST": "10000",
+            "CLASSROOM_BOARD_RATE": "10000",
+            "CLASSROOM_BOARD_BURST": "10000",
+            **(extra_env or {}),
+        }
+        os.environ.update({k: v for k, v in self.env.items() if k.startswith(("DJANGO_", "CLASSROOM_"))})
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=BASE_DIR, env=self.env, check=True
+        )
+        import django
+
+        django.setup()
+        self.course_id, self.teacher_cookie, self.student_cookies = self._populate(students)
+        self.servers: list[tuple[subprocess.Popen, int]] = []
+
+    @staticmethod
+    def _populate(students: int):
+        from django.conf import settings
+        from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+        from django.contrib.sessions.backends.db import SessionStore
+
+        from accounts.models import User
+        from courses.models import Course, Enrollment
+
+        def cookie(user) -> str:
+            session = SessionStore()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.create()
+            return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+        tag = secrets.token_hex(3)
+        teacher = User.objects.create(username=f"bench_t_{tag}", role=User.Role.TEACHER, password="!")
+        course = Course.objects.create(teacher=teacher, title="Benchmark", code=f"BENCH-{tag}")
+        users = User.objects.bulk_create(
+            [User(username=f"bench_s_{tag}_{n}", role=User.Role.STUDENT, password="!") for n in range(students)]
+        )
+        Enrollment.objects.bulk_create([Enrollment(student=u, course=course) for u in users])
+        return course.pk, cookie(teacher), [cookie(u) for u in users]
+
+    def start(self, count: int) -> list[int]:
+        ports = []
+        for _ in range(count):
+            port = free_port()
+            process = subprocess.Popen(
+                [str(BASE_DIR / "bin" / "serve"), "127.0.0.1", str(port)], cwd=BASE_DIR, env=self.env,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            self.servers.append((process, port))
+            ports.append(port)
+        for process, port in self.servers:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise RuntimeError(f"Daphne on {port} did not start")
+                    time.sleep(0.1)
+        return ports
+
+    def close(self):
+        for process, _ in self.servers:
+            process.terminate()
+            process.wait(10)
+        self.tmp.cleanup()
+
+
+class Client:
+    """One classroom socket that keeps the messages it receives."""
+
+    def __init__(self, port: int, course_id: int, cookie: str):
+        self.url = f"ws://127.0.0.1:{port}/ws/classroom/{course_id}/"
+        self.origin = f"http://127.0.0.1:{port}"
+        self.cookie = cookie
+        self.ws = None
+        self.state = None
+
+    async def connect(self):
+        self.ws = await websockets.connect(
+            self.url, origin=self.origin, additional_headers={"Cookie": self.cookie},
+            max_size=2**22, open_timeout=60, ping_interval=None,
+        )
+        self.state = json.loads(await self.ws.recv())
+        assert self.state["type"] == "state", self.state
+        return self
+
+    async def close(self):
+        await self.ws.close()
+
+
+async def connect_all(clients, batch=25):
+    for i in range(0, len(clients), batch):
+        await asyncio.gather(*(c.connect() for c in clients[i : i + batch]))
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, math.ceil(p / 100 * len(values)) - 1))] if values else float("nan")
+
+
+# --- Chat -----------------------------------------------------------------------------------
+
+
+async def bench_chat(site: Site, ports, receivers=100, messages=100, rate=5.0):
+    sender = await Client(ports[0], site.course_id, site.teacher_cookie).connect()
+    clients = [Client(ports[i % 2], site.course_id, site.student_cookies[i]) for i in range(receivers)]
+    await connect_all(clients)
+    latencies: list[float] = []
+    received = [0] * receivers
+
+    async def listen(index, client):
+        async for frame in client.ws:
+            if isinstance(frame, bytes):
+                continue
+            message = json.loads(frame)
+            if message["type"] == "chat" and message["message"].startswith("bench "):
+                _, seq, sent_at = message["message"].split()
+                latencies.append((time.time() - float(sent_at)) * 1000)
+                received[index] += 1
+                if int(seq) == messages - 1:
+                    return
+
+    listeners = [asyncio.create_task(listen(i, c)) for i, c in enumerate(clients)]
+    await asyncio.sleep(3)  # let the class's join notices settle: the lesson starts after
+    for seq in range(messages):
+        await sender.ws.send(json.dumps({"type": "chat", "message": f"bench {seq} {time.time():.6f}"}))
+        await asyncio.sleep(1 / rate)
+    await asyncio.wait(listeners, timeout=15)
+    for task in listeners:
+        task.cancel()
+    total = sum(received)
+    print(f"chat: {messages} messages ({rate:g}/s) x {receivers} receivers on {len(ports)} processes")
+    print(f"  delivered {total}/{messages * receivers} = {total / (messages * receivers):.3f}")
+    print(f"  latency ms: p50 {percentile(latencies, 50):.1f}  p99 {percentile(latencies, 99):.1f}  max {max(latencies, default=float('nan')):.1f}")
+    for client in clients + [sender]:
+        await client.close()
+
+
+# --- Audio ----------------------------------------------------------------------------------
+
+
+async def bench_audio(site: Site, ports, listeners=30, seconds=60, frame_ms=40):
+    teacher = await Client(ports[0], site.course_id, site.teacher_cookie).connect()
+    clients = [Client(ports[i % 2], site.course_id, site.student_cookies[i]) for i in range(listeners)]
+    await connect_all(clients)
+    counts = [[0, 0] for _ in clients]  # frames, bytes
+    first_at = [None] * listeners
+    last_at = [None] * listeners
+
+    async def listen(index, client):
+        async for frame in client.ws:
+            if isinstance(frame, bytes):
+                now = time.monotonic()
+                first_at[index] = first_at[index] or now
+                last_at[index] = now
+                counts[index][0] += 1
+                counts[index][1] += len(frame)
+
+    tasks = [asyncio.create_task(listen(i, c)) for i, c in enumerate(clients)]
+    await teacher.ws.send(json.dumps({"type": "audio", "state": "start"}))
+    await asyncio.sleep(0.3)
+    frame = (b"\x10\x27\xf0\xd8" * (16 * frame_ms // 2))  # a loud square wave, frame_ms long
+    frames = int(seconds * 1000 / frame_ms)
+    start = time.monotonic()
+    for n in range(frames):  # paced like a real microphone
+        await teacher.ws.send(frame)
+        delay = start + (n + 1) * frame_ms / 1000 - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+    await asyncio.sleep(1.0)
+    for task in tasks:
+        task.cancel()
+    sent_rate = frames * len(frame) / seconds
+    rates = [c[1] / seconds for c in counts]
+    dropped = [frames - c[0] for c in counts]
+    print(f"audio: {listeners} listeners, {seconds} s of {frame_ms} ms PCM frames ({sent_rate:,.0f} B/s sent)")
+    print(f"  bytes/s per listener: min {min(rates):,.0f}  mean {statistics.mean(rates):,.0f}  max {max(rates):,.0f}"
+          f"  (= {max(rates) / 32000:.3f} x 32,000)")
+    print(f"  dropped frames: total {sum(dropped)}  worst listener {max(dropped)}")
+    for client in clients + [teacher]:
+        await client.close()
+
+
+# --- Whiteboard -----------------------------------------------------------------------------
+
+
+def stroke_points(rng: random.Random, n=60):
+    """A hand-drawn-looking curve: a smooth random walk of n points."""
+    x, y = rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.9)
+    angle = rng.uniform(0, 2 * math.pi)
+    points = []
+    for _ in range(n):
+        angle += rng.uniform(-0.35, 0.35)
+        x = min(1, max(0, x + 0.006 * math.cos(angle)))
+        y = min(1, max(0, y + 0.006 * math.sin(angle)))
+        points += [round(x, 4), round(y, 4)]
+    return points
+
+
+async def draw_strokes(teacher: Client, count: int, rng: random.Random, start=0):
+    for n in range(start, start + count):
+        points = stroke_points(rng)
+        sid = f"b{n}"
+        for piece in range(0, len(points), 40):  # sent in pieces as a browser would, then ended
+            await teacher.ws.send(json.dumps({
+                "type": "draw", "sid": sid, "tool": "pen", "color": "#1d4f7a", "width": 4,
+                "points": points[piece : piece + 40], "end": piece + 40 >= len(points),
+            }))
+        if n % 25 == 0:
+            await asyncio.sleep(0)
+
+
+class BoardModel:
+    """What a page does with board messages (whiteboard.js), for comparing clients."""
+
+    def __init__(self, client: Client):
+        self.client = client
+        self.apply_state(client.state)
+
+    def apply_state(self, state):
+        self.limit = state["board_limit"]
+        self.elements = {e["id"]: e for e in state["board"]}
+
+    def apply(self, message):
+        kind = message["type"]
+        if kind == "state":
+            self.apply_state(message)
+        elif kind == "draw" and message["end"]:
+            self.elements[message["element"]["id"]] = message["element"]
+            for old in sorted(self.elements)[: max(0, len(self.elements) - self.limit)]:
+                del self.elements[old]
+        elif kind == "undo":
+            self.elements.pop(message["id"], None)
+        elif kind == "clear":
+            self.elements.clear()
+        elif kind == "move" and message["id"] in self.elements:
+            self.elements[message["id"]].update(dx=message["dx"], dy=message["dy"])
+
+    def snapshot(self):
+        return json.dumps([self.elements[k] for k in sorted(self.elements)], sort_keys=True)
+
+
+async def bench_board(site: Site, ports, viewers=10, strokes=1000):
+    rng = random.Random(4)
+    teacher = await Client(ports[0], site.course_id, site.teacher_cookie).connect()
+    await draw_strokes(teacher, 500, rng)
+    await asyncio.sleep(1.0)
+    late = await Client(ports[1], site.course_id, site.student_cookies[0]).connect()
+    board_bytes = len(json.dumps(late.state["board"], separators=(",", ":")))
+    state_bytes = len(json.dumps(late.state, separators=(",", ":")))
+    print(f"board: late-join state with {len(late.state['board'])} elements (60-point strokes):"
+          f" board {board_bytes / 1024:.1f} KiB, whole state message {state_bytes / 1024:.1f} KiB")
+    await late.close()
+    await teacher.ws.send(json.dumps({"type": "clear"}))
+
+    # 1,000 strokes while viewers on both processes drop and reconnect.
+    clients = [Client(ports[i % 2], site.course_id, site.student_cookies[i]) for i in range(viewers)]
+    await connect_all(clients)
+    models = [BoardModel(c) for c in clients]
+    reconnects = 0
+    done = asyncio.Event()
+
+    async def follow(model: BoardModel):
+        nonlocal reconnects
+        while not done.is_set():
+            try:
+                frame = await asyncio.wait_for(model.client.ws.recv(), timeout=0.2)
+            except asyncio.TimeoutError:
+                continue
+            except websockets.ConnectionClosed:
+                await model.client.connect()
+                model.apply_state(model.client.state)
+                continue
+            if isinstance(frame, str):
+                model.apply(json.loads(frame))
+            if rng.random() < 0.002:  # now and then a viewer's network drops
+                reconnects += 1
+                await model.client.ws.close()
+
+    followers = [asyncio.create_task(follow(m)) for m in models]
+    await asyncio.sleep(0.5)
+    for batch in range(0, strokes, 100):
+        await draw_strokes(teacher, 100, rng, start=1000 + batch)
+        await teacher.ws.send(json.dumps({"type": "undo"}))
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(2.0)
+    done.set()
+    await asyncio.gather(*followers)
+    fresh = await Client(ports[1], site.course_id, site.student_cookies[-1]).connect()
+    reference = BoardModel(fresh).snapshot()
+    same = sum(m.snapshot() == reference for m in models)
+    print(f"board: {strokes} strokes (+{strokes // 100} undos), {viewers} viewers on {len(ports)} processes,"
+          f" {reconnects} reconnects: {same}/{viewers} boards identical to a fresh joiner's"
+          f" ({len(json.loads(reference))} elements)")
+    for client in clients + [teacher, fresh]:
+        await client.close()
+
+
+# --- Memory ---------------------------------------------------------------------------------
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def bench_memory(site: Site, sockets=500):
+    (port,) = site.start(1)
+    pid = site.servers[-1][0].pid
+    warm = await Client(port, site.course_id, site.teacher_cookie).connect()
+    before = rss_mb(pid)
+    clients = [Client(port, site.course_id, site.student_cookies[i]) for i in range(sockets)]
+    started = time.monotonic()
+    await connect_all(clients, batch=20)
+    elapsed = time.monotonic() - started
+    await asyncio.sleep(2)
+    after = rss_mb(pid)
+    print(f"memory: one Daphne process, {sockets} classroom sockets (connected in {elapsed:.1f} s):"
+          f" RSS {before:.0f} MB before -> {after:.0f} MB after ({(after - before) * 1024 / sockets:.0f} KiB per socket)")
+    for client in clients + [warm]:
+        await client.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("which", nargs="?", default="all", choices=["chat", "audio", "board", "memory", "all"])
+    parser.add_argument("--audio-seconds", type=int, default=60)
+    parser.add_argument("--chat-rate", type=float, default=5.0, help="messages per second the sender sends")
+    args = parser.parse_args()
+    if not os.environ.get("REDIS_URL"):
+        sys.exit("Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): the benchmarks run several processes.")
+    sys.path.insert(0, str(BASE_DIR))
+    which = ["chat", "audio", "board", "memory"] if args.which == "all" else [args.which]
+    students = 500 if "memory" in which else 100
+    site = Site(students)
+    try:
+        for name in which:
+            if name == "memory":
+                asyncio.run(bench_memory(site))
+                continue
+            ports = site.start(2) if len(site.servers) < 2 else [p for _, p in site.servers[:2]]
+            if name == "chat":
+                asyncio.run(bench_chat(site, ports, rate=args.chat_rate))
+            elif name == "audio":
+                asyncio.run(bench_audio(site, ports, seconds=args.audio_seconds))
+            elif name == "board":
+                asyncio.run(bench_board(site, ports))
+    finally:
+        site.close()
+
+
+if __name__ == "__main__":
+    main()
