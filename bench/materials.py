@@ -1,6 +1,6 @@
 """Material upload and download through a real Daphne: memory and throughput; prints figures.
 
-    .venv/bin/python -m bench.materials [--mb 300]
+    .venv/bin/python -m bench.materials [--mb 300] [--client-mbps 20]
 
 Uploads one large video-like file with a multipart POST (as the upload page does), then
 downloads it as an enrolled student, sampling the Daphne process's resident memory (VmRSS) all
@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -88,9 +89,23 @@ def multipart_stream(boundary: str, fields: dict[str, str], name: str, size: int
     return pieces(), body_length
 
 
+def start(env: dict[str, str], port: int) -> subprocess.Popen:
+    server = subprocess.Popen([str(BASE_DIR / "bin" / "serve"), "127.0.0.1", str(port)], cwd=BASE_DIR, env=env)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/logout/", timeout=1).read()
+            break
+        except urllib.error.HTTPError:  # any answer means the server is up
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=int, default=300, help="size of the uploaded file in MB")
+    parser.add_argument("--client-mbps", type=float, default=0, help="also download at this pace (a slow client)")
     args = parser.parse_args()
     python = str(BASE_DIR / ".venv" / "bin" / "python")
     with tempfile.TemporaryDirectory(prefix="elearning-bench-") as tmp:
@@ -110,15 +125,9 @@ def main() -> None:
         )
         site = json.loads(setup.stdout.strip().splitlines()[-1])
         port = free_port()
-        server = subprocess.Popen([str(BASE_DIR / "bin" / "serve"), "127.0.0.1", str(port)], cwd=BASE_DIR, env=env)
+        base = f"http://127.0.0.1:{port}"
+        server = start(env, port)
         try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/", timeout=1).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
             idle = rss_mb(server.pid)
             sampler = Sampler(server.pid)
             sampler.start()
@@ -137,7 +146,14 @@ def main() -> None:
             upload_seconds = time.perf_counter() - started
             upload_peak = sampler.peak
 
-            sampler.peak = rss_mb(server.pid)
+            sampler.running = False
+            server.terminate()
+            server.wait(timeout=10)
+            # A fresh process for the downloads: memory kept from the upload must not count.
+            server = start(env, port)
+            download_idle = rss_mb(server.pid)
+            sampler = Sampler(server.pid)
+            sampler.start()
             request = urllib.request.Request(f"{base}/courses/{site['course']}/materials/{material}/")
             request.add_header("Cookie", f"sessionid={site['student']}")
             received = 0
@@ -146,6 +162,14 @@ def main() -> None:
                 while piece := response.read(MB):
                     received += len(piece)
             download_seconds = time.perf_counter() - started
+            download_peak = sampler.peak
+            slow_peak = None
+            if args.client_mbps:
+                sampler.peak = rss_mb(server.pid)
+                with urllib.request.urlopen(request, timeout=3600) as response:
+                    while response.read(MB // 10):
+                        time.sleep(0.1 / args.client_mbps)
+                slow_peak = sampler.peak
             sampler.running = False
             sampler.join()
         finally:
@@ -155,7 +179,10 @@ def main() -> None:
     print(f"file                 {args.mb} MB")
     print(f"Daphne RSS idle      {idle:.0f} MB")
     print(f"upload               {args.mb / upload_seconds:.0f} MB/s, peak RSS {upload_peak:.0f} MB (+{upload_peak - idle:.0f})")
-    print(f"download             {received / MB / download_seconds:.0f} MB/s, peak RSS {sampler.peak:.0f} MB (+{sampler.peak - idle:.0f})")
+    print(f"Daphne RSS idle      {download_idle:.0f} MB (a fresh process for the downloads)")
+    print(f"download             {received / MB / download_seconds:.0f} MB/s, peak RSS {download_peak:.0f} MB (+{download_peak - download_idle:.0f})")
+    if slow_peak is not None:
+        print(f"download at {args.client_mbps:g} MB/s  peak RSS {slow_peak:.0f} MB (+{slow_peak - download_idle:.0f})")
     print(f"bytes received       {received} ({'complete' if received == args.mb * MB else 'INCOMPLETE'})")
     sys.exit(0)
 

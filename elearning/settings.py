@@ -163,7 +163,7 @@ CLASSROOM_FLOOD_CLOSE_AFTER = env.int("CLASSROOM_FLOOD_CLOSE_AFTER", default=200
 # The HTTP chat fallback: messages per user and course per minute (shared through the cache).
 CLASSROOM_HTTP_CHAT_PER_MINUTE = env.int("CLASSROOM_HTTP_CHAT_PER_MINUTE", default=30)
 CLASSROOM_BOARD_MAX_ACTIONS = env.int("CLASSROOM_BOARD_MAX_ACTIONS", default=500)
-CLASSROOM_BOARD_SIMPLIFY = 0.0005  # stored strokes drop points closer than this to the line
+CLASSROOM_BOARD_SIMPLIFY = 0.001  # stored strokes drop points within this of the line (~1 px)
 # Presence rows not refreshed for this many seconds are stale (heartbeat every third of it).
 CLASSROOM_PRESENCE_TTL = env.int("CLASSROOM_PRESENCE_TTL", default=45)
 # Audio older than this (seconds) when a socket gets to it is skipped: that listener is behind.
@@ -228,7 +228,12 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 PROFILE_PHOTO_MAX_BYTES = env.int("PROFILE_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 PROFILE_PHOTO_MAX_PIXELS = 40_000_000  # larger images are refused as decompression bombs
 PROFILE_PHOTO_SIZE = 320  # stored photos are re-encoded squares of this many pixels
-MATERIAL_MAX_UPLOAD_BYTES = env.int("MATERIAL_MAX_UPLOAD_MB", default=200) * 1024 * 1024
+MATERIAL_MAX_UPLOAD_BYTES = env.int("MATERIAL_MAX_UPLOAD_MB", default=100) * 1024 * 1024
+# Behind nginx: the URL prefix of an `internal` location serving MATERIALS_ROOT. Downloads are
+# then checked by Django and sent by nginx (X-Accel-Redirect), at the client's pace.
+MATERIALS_ACCEL_REDIRECT = env.str("MATERIALS_ACCEL_REDIRECT", default="")
+if MATERIALS_ACCEL_REDIRECT and not MATERIALS_ACCEL_REDIRECT.endswith("/"):
+    MATERIALS_ACCEL_REDIRECT += "/"
 
 # --- E-mail ---------------------------------------------------------------------------------
 # Without EMAIL_HOST mail is printed on the console of `make run`, where a person can follow a

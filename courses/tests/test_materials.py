@@ -138,6 +138,39 @@ def test_enrolled_students_and_the_teacher_download_with_safe_headers(login, tea
     assert inline["Content-Disposition"].startswith("inline;")
 
 
+def test_under_asgi_a_download_goes_out_in_blocks_not_read_whole(login, teacher, course):
+    from asgiref.sync import async_to_sync
+    from django.core.files.base import ContentFile
+    from django.test import AsyncClient
+
+    content = bytes(range(256)) * 4096  # 1 MiB: four blocks
+    material = MaterialFactory(course=course, file=ContentFile(content, name="big.pdf"))
+    client = AsyncClient()
+    client.force_login(teacher)
+
+    async def fetch():
+        response = await client.get(material.get_absolute_url())
+        return response, [block async for block in response.streaming_content]
+
+    response, blocks = async_to_sync(fetch)()
+    assert response.status_code == 200 and response.is_async
+    assert response["Content-Length"] == str(len(content))
+    assert [len(block) for block in blocks] == [256 * 1024] * 4
+    assert b"".join(blocks) == content
+
+
+@override_settings(MATERIALS_ACCEL_REDIRECT="/_materials/")
+def test_behind_nginx_the_checked_download_is_handed_to_nginx(login, client, course):
+    material = MaterialFactory(course=course, original_name="Notes 1.pdf")
+    enrolled = EnrollmentFactory(course=course).student
+    response = login(enrolled).get(material.get_absolute_url())
+    assert response.status_code == 200 and response.content == b""
+    assert response["X-Accel-Redirect"] == f"/_materials/{material.file.name}"
+    assert response["Content-Disposition"] == 'attachment; filename="Notes 1.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "X-Accel-Redirect" not in login(StudentFactory()).get(material.get_absolute_url())
+
+
 def test_nobody_else_downloads(login, client, other_teacher, course):
     material = MaterialFactory(course=course)
     outsider = StudentFactory()
