@@ -102,7 +102,7 @@ class Site:
             port = free_port()
             process = subprocess.Popen(
                 [str(BASE_DIR / "bin" / "serve"), "127.0.0.1", str(port)], cwd=BASE_DIR, env=self.env,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                stdout=open(Path(self.tmp.name) / f"daphne-{port}.log", "wb"), stderr=subprocess.STDOUT,
             )
             self.servers.append((process, port))
             ports.append(port)
@@ -119,9 +119,12 @@ class Site:
         return ports
 
     def close(self):
-        for process, _ in self.servers:
+        for process, port in self.servers:
             process.terminate()
             process.wait(10)
+            log = (Path(self.tmp.name) / f"daphne-{port}.log").read_text(errors="replace")
+            if "Traceback" in log or "ERROR" in log:
+                print(f"--- errors in the log of Daphne on {port} (last 3000 characters):\n{log[-3000:]}")
         self.tmp.cleanup()
 
 
@@ -142,6 +145,12 @@ class Client:
         )
         self.state = json.loads(await self.ws.recv())
         assert self.state["type"] == "state", self.state
+        self.state_bytes = 0
+        self.state["board"] = []
+        for _ in range(self.state["board_pieces"]):
+            frame = await self.ws.recv()
+            self.state_bytes += len(frame)
+            self.state["board"] += json.loads(frame)["elements"]
         return self
 
     async def close(self):
@@ -270,6 +279,16 @@ async def draw_strokes(teacher: Client, count: int, rng: random.Random, start=0)
             await asyncio.sleep(0)
 
 
+async def stored(teacher: Client, sid: str):
+    """Wait until the server has stored the teacher's stroke ``sid`` (its echo arrives)."""
+    while True:
+        frame = await teacher.ws.recv()
+        if isinstance(frame, str):
+            message = json.loads(frame)
+            if message["type"] == "draw" and message.get("end") and message["sid"] == sid:
+                return
+
+
 class BoardModel:
     """What a page does with board messages (whiteboard.js), for comparing clients."""
 
@@ -303,15 +322,17 @@ class BoardModel:
 async def bench_board(site: Site, ports, viewers=10, strokes=1000):
     rng = random.Random(4)
     teacher = await Client(ports[0], site.course_id, site.teacher_cookie).connect()
+    started = time.monotonic()
     await draw_strokes(teacher, 500, rng)
-    await asyncio.sleep(1.0)
+    await stored(teacher, "b499")
+    print(f"board: 500 strokes stored in {time.monotonic() - started:.1f} s")
     late = await Client(ports[1], site.course_id, site.student_cookies[0]).connect()
-    board_bytes = len(json.dumps(late.state["board"], separators=(",", ":")))
-    state_bytes = len(json.dumps(late.state, separators=(",", ":")))
     print(f"board: late-join state with {len(late.state['board'])} elements (60-point strokes):"
-          f" board {board_bytes / 1024:.1f} KiB, whole state message {state_bytes / 1024:.1f} KiB")
+          f" {late.state_bytes / 1024:.1f} KiB in {late.state['board_pieces']} board messages")
     await late.close()
     await teacher.ws.send(json.dumps({"type": "clear"}))
+    while json.loads(await teacher.ws.recv())["type"] != "clear":
+        pass
 
     # 1,000 strokes while viewers on both processes drop and reconnect.
     clients = [Client(ports[i % 2], site.course_id, site.student_cookies[i]) for i in range(viewers)]
@@ -342,8 +363,11 @@ async def bench_board(site: Site, ports, viewers=10, strokes=1000):
     for batch in range(0, strokes, 100):
         await draw_strokes(teacher, 100, rng, start=1000 + batch)
         await teacher.ws.send(json.dumps({"type": "undo"}))
-        await asyncio.sleep(0.2)
-    await asyncio.sleep(2.0)
+        await stored(teacher, f"b{1000 + batch + 99}")
+    await teacher.ws.send(json.dumps({"type": "ping"}))
+    while json.loads(await teacher.ws.recv())["type"] != "pong":  # the last undo is through
+        pass
+    await asyncio.sleep(2.0)  # viewers drain what is on its way to them
     done.set()
     await asyncio.gather(*followers)
     fresh = await Client(ports[1], site.course_id, site.student_cookies[-1]).connect()

@@ -59,6 +59,24 @@ def _initial_state(course_id: int, after: int | None) -> dict:
     }
 
 
+BOARD_PIECE_BYTES = 96 * 1024
+
+
+def board_pieces(board: list[dict]) -> list[list[dict]]:
+    """Split the board into runs of elements of at most ~96 KiB of JSON each."""
+    pieces, piece, size = [], [], 0
+    for element in board:
+        length = len(json.dumps(element, separators=(",", ":")))
+        if piece and size + length > BOARD_PIECE_BYTES:
+            pieces.append(piece)
+            piece, size = [], 0
+        piece.append(element)
+        size += length
+    if piece:
+        pieces.append(piece)
+    return pieces
+
+
 def _after(scope) -> int | None:
     """``?after=<id>``: the newest chat message a reconnecting page already shows."""
     values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("after")
@@ -105,7 +123,12 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
         state = await _initial_state(self.course_id, _after(self.scope))
         self.draw_permissions = state["draw"]
         me = {"user": self.user.username, "name": self.user.display_name, "teacher": self.is_teacher}
-        await self.send_json({"type": "state", "me": me, "may_draw": self._may_draw(), **state})
+        # A full board can be larger than one WebSocket message may be (bin/serve's limit), so
+        # it follows the state in "board" pieces; "board_pieces" says how many to expect.
+        pieces = board_pieces(state.pop("board"))
+        await self.send_json({"type": "state", "me": me, "may_draw": self._may_draw(), "board_pieces": len(pieces), **state})
+        for piece in pieces:
+            await self.send_json({"type": "board", "elements": piece})
         self.ready = True
         if first:
             await self._presence("join")

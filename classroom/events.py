@@ -30,9 +30,11 @@ binary frames                                         teacher only: 16 kHz mono 
 
 The server sends:
 
-``state``        on connect: {"me", "chat": [chat…], "board": [element…], "online": [user…],
-                 "draw": {"all", "users"}, "may_draw", "audio": bool, "board_limit": int}
+``state``        on connect: {"me", "chat": [chat…], "online": [user…], "draw": {"all", "users"},
+                 "may_draw", "audio": bool, "board_limit": int, "board_pieces": int}
                  (clients keep only the newest ``board_limit`` elements, as the server does)
+``board``        {"elements": [element…]}: right after ``state``, ``board_pieces`` of these
+                 carry the stored board, oldest first (one message could exceed the size limit)
 ``chat``         {"id", "message", "user" (username), "name", "role", "at" (ISO 8601)}
 ``join``/``leave`` {"user", "name", "role"}: someone's first socket opened / last one closed
 ``online``       {"online": [user…]}: the full list, every heartbeat (corrects crashes)

@@ -32,10 +32,17 @@ class Socket:
         self.communicator = WebsocketCommunicator(application, path, headers=headers)
 
     async def open(self) -> dict:
-        """Connect and return the first message (``state``) — fails if the socket was refused."""
+        """Connect and return the ``state`` with its ``board`` pieces gathered into "board"."""
         connected, _ = await self.communicator.connect()
         assert connected
-        return await self.receive_type("state")
+        state = await self.receive()
+        assert state["type"] == "state", state
+        state["board"] = []
+        for _ in range(state["board_pieces"]):
+            piece = await self.receive()
+            assert piece["type"] == "board", piece
+            state["board"] += piece["elements"]
+        return state
 
     async def refused_with(self) -> int:
         connected, _ = await self.communicator.connect()

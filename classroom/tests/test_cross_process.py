@@ -42,6 +42,7 @@ def open_socket(stack, server, course, user):
     ))
     state = json.loads(ws.recv(timeout=10))
     assert state["type"] == "state"
+    state["board"] = [e for _ in range(state["board_pieces"]) for e in json.loads(ws.recv(timeout=10))["elements"]]
     return ws, state
 
 

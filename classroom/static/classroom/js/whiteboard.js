@@ -22,10 +22,14 @@ export class Whiteboard {
 
     socket.on("state", (state) => {
       this.limit = state.board_limit;
-      this.elements = new Map(state.board.map((element) => [element.id, element]));
+      this.elements = new Map();  // the stored board follows in "board" pieces
       this.live.clear();
       this.pending.clear();
       this.setMayDraw(state.may_draw);
+      this.invalidate();
+    });
+    socket.on("board", (message) => {
+      for (const element of message.elements) this.elements.set(element.id, element);
       this.invalidate();
     });
     socket.on("draw", (message) => this.onDraw(message));
