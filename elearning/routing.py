@@ -3,9 +3,6 @@
 from classroom.routing import websocket_urlpatterns as classroom_routes
 from notifications.routing import websocket_urlpatterns as notification_routes
 
-from classroom.routing import websocket_urlpatterns as classroom_routes
-
 websocket_urlpatterns: list = []
-websocket_urlpatterns += classroom_routes
 websocket_urlpatterns += notification_routes
 websocket_urlpatterns += classroom_routes
