@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
@@ -202,8 +206,6 @@ def test_kick_closes_every_socket_of_that_student_and_no_one_else(room):
         other, teacher = Socket(room.course.pk, room.other), Socket(room.course.pk, room.teacher)
         for socket in (tab1, tab2, other, teacher):
             await socket.open()
-        from channels.db import database_sync_to_async
-
         await database_sync_to_async(services.classroom_kick)(course_id=room.course.pk, user_id=room.student.pk)
         assert await tab1.closed_with() == events.CLOSE_REMOVED
         assert await tab2.closed_with() == events.CLOSE_REMOVED
@@ -225,8 +227,6 @@ def test_blocking_removing_and_unenrolling_close_that_students_classroom(room):
     course_services.enrollment_enroll(student=third, course=room.course)
 
     async def scenario():
-        from channels.db import database_sync_to_async
-
         sockets = {}
         for user in (room.student, room.other, third, room.teacher):
             sockets[user.username] = Socket(room.course.pk, user)
@@ -262,8 +262,6 @@ def test_kick_swallows_channel_layer_failures(room, monkeypatch, caplog):
 def test_kick_waits_for_the_commit(room, monkeypatch):
     sent = []
     monkeypatch.setattr(services, "_send", lambda group, event: sent.append((group, event)))
-    from django.db import transaction
-
     with transaction.atomic():
         services.classroom_kick(course_id=room.course.pk, user_id=room.student.pk)
         assert sent == []
@@ -384,5 +382,23 @@ def test_teacher_audio_is_relayed_as_binary_and_only_the_teacher_may_send(room):
         assert (await student.receive_type("audio_stop")) == {"type": "audio_stop"}
         await student.close()
         await late.close()
+
+    run(scenario)
+
+
+def test_a_listener_that_fell_behind_skips_old_audio(room, settings):
+    settings.CLASSROOM_AUDIO_MAX_LAG = 0.5
+
+    async def scenario():
+        student = Socket(room.course.pk, room.student)
+        await student.open()
+        channel = (await database_sync_to_async(Presence.objects.get)(user=room.student)).channel_name
+        layer = get_channel_layer()
+        stale = {"type": events.AUDIO, "data": b"\x01\x00" * 640, "ts": time.time() - 2, "sender": "x"}
+        fresh = {"type": events.AUDIO, "data": b"\x02\x00" * 640, "ts": time.time(), "sender": "x"}
+        await layer.send(channel, stale)
+        await layer.send(channel, fresh)
+        assert await student.receive_bytes() == fresh["data"]  # the stale frame was skipped
+        await student.close()
 
     run(scenario)
