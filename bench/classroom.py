@@ -236,7 +236,10 @@ async def bench_audio(site: Site, ports, listeners=30, seconds=60, frame_ms=40):
         delay = start + (n + 1) * frame_ms / 1000 - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
-    await asyncio.sleep(1.0)
+    # Wait for what is still on its way: until no listener got anything for half a second.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(t and time.monotonic() - t < 0.5 for t in last_at):
+        await asyncio.sleep(0.1)
     for task in tasks:
         task.cancel()
     sent_rate = frames * len(frame) / seconds

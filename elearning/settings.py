@@ -167,7 +167,7 @@ CLASSROOM_BOARD_SIMPLIFY = 0.001  # stored strokes drop points within this of th
 # Presence rows not refreshed for this many seconds are stale (heartbeat every third of it).
 CLASSROOM_PRESENCE_TTL = env.int("CLASSROOM_PRESENCE_TTL", default=45)
 # Audio older than this (seconds) when a socket gets to it is skipped: that listener is behind.
-CLASSROOM_AUDIO_MAX_LAG = env.float("CLASSROOM_AUDIO_MAX_LAG", default=0.5)
+CLASSROOM_AUDIO_MAX_LAG = env.float("CLASSROOM_AUDIO_MAX_LAG", default=1.0)
 
 # --- Background work ------------------------------------------------------------------------
 # Django's Tasks API (the django-tasks backport) with the database backend: jobs survive a
