@@ -25,6 +25,22 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def close_stray_database_sessions(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end the PostgreSQL sessions that worker threads of
+    async tests (database_sync_to_async) left open; otherwise the drop fails with a warning."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
 def student(db):
     return StudentFactory(username="stella", full_name="Stella Student")
