@@ -132,7 +132,11 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s socket timeout by default, the same length as
+                # channels-redis's blocking pop: an idle consumer then dies with TimeoutError
+                # (channels_redis#422). Reads may wait longer than the pop; a dead server is
+                # still noticed.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 5}],
                 "prefix": env.str("DJANGO_REDIS_PREFIX", default="elearning"),
                 "capacity": 1000,
                 "expiry": 30,
