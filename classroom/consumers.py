@@ -282,6 +282,12 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
     def _may_draw(self) -> bool:
         return permissions.may_draw(is_teacher=self.is_teacher, username=self.user.username, permissions=self.draw_permissions)
 
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        except Exception as error:  # noqa: BLE001 - the client left mid-send; its disconnect follows
+            logger.info("classroom %s: could not send to a closing socket (%s)", getattr(self, "course_id", "?"), error)
+
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content, separators=(",", ":")))
 

@@ -16,7 +16,7 @@ from accounts.tests.test_browser import look
 from conftest import client_for
 from courses import services as course_services
 from courses.tests.factories import CourseFactory
-from elearning.testing.browser import launch
+from elearning.testing.browser import MOBILE, launch
 
 pytestmark = pytest.mark.browser
 
@@ -148,6 +148,9 @@ def test_live_lesson_between_teacher_and_students(open_as):
     student_page.evaluate("delete window.classroom.socket.connect; window.classroom.socket.connect()")
     student_page.locator("#room-status", has_text="Connected").wait_for()
     assert student_page.locator(".chat-body", has_text="seen by polling").count() == 1
+
+    student_page.set_viewport_size(MOBILE)
+    look(student_page, "classroom-student-phone")
 
     # The teacher blocks the student on the roster page: their classroom closes at once.
     teacher_page.goto(f"/courses/{course.pk}/roster/")
