@@ -415,6 +415,7 @@ def main():
     parser.add_argument("which", nargs="?", default="all", choices=["chat", "audio", "board", "memory", "all"])
     parser.add_argument("--audio-seconds", type=int, default=60)
     parser.add_argument("--chat-rate", type=float, default=5.0, help="messages per second the sender sends")
+    parser.add_argument("--receivers", type=int, default=100, help="chat receivers (split over 2 processes)")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         sys.exit("Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): the benchmarks run several processes.")
@@ -429,7 +430,7 @@ def main():
                 continue
             ports = site.start(2) if len(site.servers) < 2 else [p for _, p in site.servers[:2]]
             if name == "chat":
-                asyncio.run(bench_chat(site, ports, rate=args.chat_rate))
+                asyncio.run(bench_chat(site, ports, receivers=args.receivers, rate=args.chat_rate))
             elif name == "audio":
                 asyncio.run(bench_audio(site, ports, seconds=args.audio_seconds))
             elif name == "board":
