@@ -277,6 +277,10 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
         self.ready = False
         await self.close(code=events.CLOSE_REMOVED)
 
+    async def classroom_end(self, event):
+        self.ready = False
+        await self.close(code=events.CLOSE_NOT_FOUND)
+
     # --- Helpers --------------------------------------------------------------------------
 
     def _may_draw(self) -> bool:

@@ -10,6 +10,7 @@ method of the same name with dots turned into underscores:
 ``classroom.audio``       {"data": bytes, "ts": epoch seconds sent, "sender": channel name}
 ``classroom.audio_state`` {"message": <audio_start / audio_stop message>}
 ``classroom.kick``        {} — sent to one user's group: close that user's sockets (4003)
+``classroom.end``         {} — sent to the room: the course is gone, close every socket (4404)
 
 WebSocket text frames are JSON objects with a ``type``. The client sends:
 
@@ -60,6 +61,7 @@ PERMISSION = "classroom.permission"
 AUDIO = "classroom.audio"
 AUDIO_STATE = "classroom.audio_state"
 KICK = "classroom.kick"
+END = "classroom.end"
 
 # Close codes the page explains (4000–4999 are the application's own).
 CLOSE_LOGIN_REQUIRED = 4401

@@ -59,6 +59,12 @@ def classroom_kick(*, course_id: int, user_id: int) -> None:
     broadcast(events.user_group(course_id, user_id), {"type": events.KICK})
 
 
+def classroom_end(*, course_id: int) -> None:
+    """Close every socket of the course's classroom (code 4404, "this course no longer exists")
+    after the caller's transaction commits; for deleting a course. Layer errors are logged."""
+    broadcast(events.room_group(course_id), {"type": events.END})
+
+
 # --- Chat -----------------------------------------------------------------------------------
 
 

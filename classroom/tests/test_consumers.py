@@ -249,6 +249,19 @@ def test_blocking_removing_and_unenrolling_close_that_students_classroom(room):
     run(scenario)
 
 
+def test_ending_a_classroom_closes_every_socket_in_it(room):
+    async def scenario():
+        sockets = [Socket(room.course.pk, user) for user in (room.teacher, room.student)]
+        for socket in sockets:
+            await socket.open()
+        await database_sync_to_async(services.classroom_end)(course_id=room.course.pk)
+        for socket in sockets:
+            assert await socket.closed_with() == events.CLOSE_NOT_FOUND
+            await socket.close()
+
+    run(scenario)
+
+
 def test_kick_swallows_channel_layer_failures(room, monkeypatch, caplog):
     class DeadLayer:
         async def group_send(self, group, message):
