@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from classroom.services import classroom_kick
+from classroom.services import classroom_end, classroom_kick
 from notifications import events as notify
 
 from . import permissions
@@ -74,6 +74,7 @@ def course_delete(*, course: Course) -> None:
     """Delete the course with its enrollments and materials; its students are told."""
     files = list(course.materials.values_list("file", flat=True))
     notify.notify_course_deleted(course=course)  # before the delete: it reads the enrolled students
+    classroom_end(course_id=course.pk)  # open classroom sockets close once the delete commits
     course.delete()
     transaction.on_commit(lambda: _delete_files(files))
 
