@@ -73,9 +73,25 @@ def user_update_profile(
     return user
 
 
+@transaction.atomic
 def user_set_blocked(*, user: User, blocked: bool) -> User:
-    """Block or unblock an account; a blocked user's sessions end at their next request."""
+    """Block or unblock an account; a blocked user's sessions end at their next request, and
+    their open live-classroom sockets close at once."""
     if user.is_blocked != blocked:
         user.is_blocked = blocked
         user.save(update_fields=["is_blocked"])
+        if blocked:
+            _close_classrooms(user)
     return user
+
+
+def _close_classrooms(user: User) -> None:
+    # Imported here: accounts sits below courses and classroom, which import it.
+    from django.db.models import Q
+
+    from classroom.services import classroom_kick
+    from courses.models import Course
+
+    mine = Course.objects.filter(Q(teacher=user) | Q(enrollments__student=user, enrollments__is_active=True))
+    for course_id in mine.values_list("pk", flat=True).distinct():
+        classroom_kick(course_id=course_id, user_id=user.pk)

@@ -249,6 +249,34 @@ def test_blocking_removing_and_unenrolling_close_that_students_classroom(room):
     run(scenario)
 
 
+def test_an_account_blocked_by_an_admin_leaves_every_classroom_at_once(room):
+    from accounts.services import user_set_blocked
+
+    async def scenario():
+        student, teacher = Socket(room.course.pk, room.student), Socket(room.course.pk, room.teacher)
+        await student.open()
+        await teacher.open()
+        await database_sync_to_async(user_set_blocked)(user=room.student, blocked=True)
+        assert await student.closed_with() == events.CLOSE_REMOVED
+        await student.close()
+        await teacher.send({"type": "ping"})
+        assert (await teacher.receive_type("pong"))["type"] == "pong"
+        await teacher.close()
+
+    run(scenario)
+
+
+def test_deleting_the_course_closes_its_classroom(room):
+    async def scenario():
+        socket = Socket(room.course.pk, room.student)
+        await socket.open()
+        await database_sync_to_async(course_services.course_delete)(course=room.course)
+        assert await socket.closed_with() == events.CLOSE_NOT_FOUND
+        await socket.close()
+
+    run(scenario)
+
+
 def test_ending_a_classroom_closes_every_socket_in_it(room):
     async def scenario():
         sockets = [Socket(room.course.pk, user) for user in (room.teacher, room.student)]
