@@ -41,6 +41,18 @@ def close_stray_database_sessions(django_db_setup, django_db_blocker):
         )
 
 
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """Each test gets its own channel layer object. Async tests each run in a new event loop,
+    and a Redis layer's asyncio locks belong to the loop that made them: a lock left held by a
+    cancelled receive in one test's loop fails the next test ("bound to a different event loop")."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 @pytest.fixture
 def student(db):
     return StudentFactory(username="stella", full_name="Stella Student")
