@@ -87,11 +87,8 @@ def user_set_blocked(*, user: User, blocked: bool) -> User:
 
 def _close_classrooms(user: User) -> None:
     # Imported here: accounts sits below courses and classroom, which import it.
-    from django.db.models import Q
-
     from classroom.services import classroom_kick
-    from courses.models import Course
+    from courses.selectors import course_ids_of
 
-    mine = Course.objects.filter(Q(teacher=user) | Q(enrollments__student=user, enrollments__is_active=True))
-    for course_id in mine.values_list("pk", flat=True).distinct():
+    for course_id in course_ids_of(user=user):
         classroom_kick(course_id=course_id, user_id=user.pk)

@@ -108,3 +108,17 @@ def recent_feedback(*, teacher, limit: int = 5) -> QuerySet[Feedback]:
 
 def teacher_average_rating(*, teacher) -> float | None:
     return Feedback.objects.filter(course__teacher=teacher).aggregate(average=Avg("rating"))["average"]
+
+
+def student_feedback(*, course: Course, student) -> Feedback | None:
+    """The student's own feedback on the course, if they left one."""
+    return Feedback.objects.filter(course=course, student=student).first()
+
+
+def course_ids_of(*, user) -> list[int]:
+    """Courses the user teaches or is actively enrolled in."""
+    return list(
+        Course.objects.filter(Q(teacher=user) | Q(enrollments__student=user, enrollments__is_active=True))
+        .values_list("pk", flat=True)
+        .distinct()
+    )

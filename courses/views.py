@@ -25,7 +25,7 @@ from accounts.models import User
 
 from . import permissions, selectors, services
 from .forms import CourseForm, FeedbackForm, MaterialForm, RosterAddForm
-from .models import Course, CourseMaterial, Feedback
+from .models import Course, CourseMaterial
 
 BLOCKED = _("The teacher of this course has blocked you from it.")
 
@@ -127,7 +127,7 @@ def course_detail(request, pk: int):
         page = Paginator(selectors.course_feedback(course=course), 10).get_page(request.GET.get("page"))
         context["feedback_page"] = page
     if permissions.can_leave_feedback(user, course):
-        mine = Feedback.objects.filter(course=course, student=user).first()
+        mine = selectors.student_feedback(course=course, student=user)
         context["feedback_form"] = FeedbackForm(instance=mine)
         context["my_feedback"] = mine
     return render(request, "courses/course_detail.html", context)
@@ -369,7 +369,7 @@ def feedback(request, pk: int):
     course = get_course_for(request.user, pk, permissions.can_view_course)
     if not permissions.can_leave_feedback(request.user, course):
         raise PermissionDenied(_("Only students enrolled in this course can leave feedback."))
-    mine = Feedback.objects.filter(course=course, student=request.user).first()
+    mine = selectors.student_feedback(course=course, student=request.user)
     form = FeedbackForm(request.POST or None, instance=mine)
     if request.method == "POST" and form.is_valid():
         _feedback, created = services.feedback_submit(
