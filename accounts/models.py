@@ -13,6 +13,11 @@ def avatar_upload_to(instance: "User", filename: str) -> str:
     return f"avatars/{uuid.uuid4().hex}.jpg"
 
 
+def display_name_of(*, username: str, full_name: str = "", first_name: str = "", last_name: str = "") -> str:
+    """The name shown for a user: ``User.display_name``, for reads that fetch plain values."""
+    return full_name or f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     class Role(models.TextChoices):
         STUDENT = "student", _("Student")
@@ -63,7 +68,7 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.get_full_name() or self.username
+        return display_name_of(username=self.username, full_name=self.full_name, first_name=self.first_name, last_name=self.last_name)
 
     @property
     def initial(self) -> str:

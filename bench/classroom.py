@@ -175,6 +175,7 @@ async def bench_chat(site: Site, ports, receivers=100, messages=100, rate=5.0):
     clients = [Client(ports[i % 2], site.course_id, site.student_cookies[i]) for i in range(receivers)]
     await connect_all(clients)
     latencies: list[float] = []
+    by_message: dict[int, list[float]] = {}
     received = [0] * receivers
 
     async def listen(index, client):
@@ -184,7 +185,9 @@ async def bench_chat(site: Site, ports, receivers=100, messages=100, rate=5.0):
             message = json.loads(frame)
             if message["type"] == "chat" and message["message"].startswith("bench "):
                 _, seq, sent_at = message["message"].split()
-                latencies.append((time.time() - float(sent_at)) * 1000)
+                latency = (time.time() - float(sent_at)) * 1000
+                latencies.append(latency)
+                by_message.setdefault(int(seq), []).append(latency)
                 received[index] += 1
                 if int(seq) == messages - 1:
                     return
@@ -201,6 +204,12 @@ async def bench_chat(site: Site, ports, receivers=100, messages=100, rate=5.0):
     print(f"chat: {messages} messages ({rate:g}/s) x {receivers} receivers on {len(ports)} processes")
     print(f"  delivered {total}/{messages * receivers} = {total / (messages * receivers):.3f}")
     print(f"  latency ms: p50 {percentile(latencies, 50):.1f}  p99 {percentile(latencies, 99):.1f}  max {max(latencies, default=float('nan')):.1f}")
+    # Where the time goes: the first receiver of a message shows the path (socket, database,
+    # layer); the spread to the last one shows the fan-out.
+    firsts = [min(v) for v in by_message.values()]
+    spreads = [max(v) - min(v) for v in by_message.values()]
+    print(f"  first receiver ms: p50 {percentile(firsts, 50):.1f}  p99 {percentile(firsts, 99):.1f};"
+          f"  first-to-last spread ms: p50 {percentile(spreads, 50):.1f}  p99 {percentile(spreads, 99):.1f}")
     for client in clients + [sender]:
         await client.close()
 
@@ -386,6 +395,12 @@ async def bench_board(site: Site, ports, viewers=10, strokes=1000):
 # --- Memory ---------------------------------------------------------------------------------
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -399,13 +414,15 @@ async def bench_memory(site: Site, sockets=500):
     warm = await Client(port, site.course_id, site.teacher_cookie).connect()
     before = rss_mb(pid)
     clients = [Client(port, site.course_id, site.student_cookies[i]) for i in range(sockets)]
-    started = time.monotonic()
+    started, server_cpu, client_cpu = time.monotonic(), cpu_seconds(pid), time.process_time()
     await connect_all(clients, batch=20)
     elapsed = time.monotonic() - started
+    server_cpu, client_cpu = cpu_seconds(pid) - server_cpu, time.process_time() - client_cpu
     await asyncio.sleep(2)
     after = rss_mb(pid)
     print(f"memory: one Daphne process, {sockets} classroom sockets (connected in {elapsed:.1f} s):"
           f" RSS {before:.0f} MB before -> {after:.0f} MB after ({(after - before) * 1024 / sockets:.0f} KiB per socket)")
+    print(f"  CPU while connecting: Daphne {server_cpu:.1f} s, the benchmark's clients {client_cpu:.1f} s")
     for client in clients + [warm]:
         await client.close()
 

@@ -13,13 +13,13 @@ import time
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from courses.models import Course
+from elearning.consumers import SiteConsumer
 
 from . import events, permissions, selectors, services
 from .protocol import ProtocolError, parse_frame
@@ -59,6 +59,38 @@ def _initial_state(course_id: int, after: int | None) -> dict:
     }
 
 
+class OnlineFrames:
+    """The "online" frame of each classroom, read at most once per ``reuse`` seconds per process.
+
+    Every socket's heartbeat sends its classroom's full online list; read per socket, a class of
+    500 would fetch 500 rows 500 times per heartbeat period. A join stores the list it read.
+    """
+
+    def __init__(self, reuse: float):
+        self.reuse = reuse
+        self.frames: dict[int, tuple[float, str]] = {}
+
+    def get(self, course_id: int) -> str | None:
+        stored = self.frames.get(course_id)
+        if stored and time.monotonic() - stored[0] < self.reuse:
+            return stored[1]
+        return None
+
+    def put(self, course_id: int, online: list[dict]) -> str:
+        now = time.monotonic()
+        if len(self.frames) > 100:  # forget classrooms that went quiet
+            self.frames = {k: v for k, v in self.frames.items() if now - v[0] < self.reuse}
+        text = events.frame({"type": "online", "online": online})
+        self.frames[course_id] = (now, text)
+        return text
+
+    def clear(self):
+        self.frames.clear()
+
+
+online_frames = OnlineFrames(reuse=2.0)
+
+
 BOARD_PIECE_BYTES = 96 * 1024
 
 
@@ -85,7 +117,7 @@ def _after(scope) -> int | None:
     return None
 
 
-class ClassroomConsumer(AsyncWebsocketConsumer):
+class ClassroomConsumer(SiteConsumer):
     ready = False  # frames are handled only while this is set
     joined = False  # groups and presence to clean up on disconnect
 
@@ -121,6 +153,7 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
             course_id=self.course_id, user_id=self.user.pk, channel_name=self.channel_name
         )
         state = await _initial_state(self.course_id, _after(self.scope))
+        online_frames.put(self.course_id, state["online"])
         self.draw_permissions = state["draw"]
         me = {"user": self.user.username, "name": self.user.display_name, "teacher": self.is_teacher}
         # A full board can be larger than one WebSocket message may be (bin/serve's limit), so
@@ -206,7 +239,7 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
             stroke["points"] += message["points"]
         if message["points"] and message["tool"] != "line":
             live = {"type": "draw", "sid": sid, "user": self.user.username, **{**stroke, "points": message["points"]}, "end": False}
-            await self._group_send({"type": events.BOARD, "message": live, "sender": self.channel_name})
+            await self._group_send(events.relay(events.BOARD, live, sender=self.channel_name))
         if end or len(stroke["points"]) >= MAX_STROKE_NUMBERS:
             del self.strokes[sid]
             if len(stroke["points"]) >= 2:
@@ -247,21 +280,17 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
     # --- Layer events (see events.py) -----------------------------------------------------
 
     async def classroom_chat(self, event):
-        await self.send_json(event["message"])
+        await self.send(text_data=event["text"])
+
+    classroom_presence = classroom_audio_state = classroom_chat
 
     async def classroom_board(self, event):
         if event.get("sender") != self.channel_name:
-            await self.send_json(event["message"])
-
-    async def classroom_presence(self, event):
-        await self.send_json(event["message"])
+            await self.send(text_data=event["text"])
 
     async def classroom_permission(self, event):
         self.draw_permissions = {"all": event["message"]["all"], "users": event["message"]["users"]}
         await self.send_json({**event["message"], "may_draw": self._may_draw()})
-
-    async def classroom_audio_state(self, event):
-        await self.send_json(event["message"])
 
     async def classroom_audio(self, event):
         if event["sender"] == self.channel_name:
@@ -293,7 +322,7 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
             logger.info("classroom %s: could not send to a closing socket (%s)", getattr(self, "course_id", "?"), error)
 
     async def send_json(self, content):
-        await self.send(text_data=json.dumps(content, separators=(",", ":")))
+        await self.send(text_data=events.frame(content))
 
     async def _group_send(self, event):
         try:
@@ -305,7 +334,7 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
         # Small on purpose: a class of N joining sends N x N of these. Pages update their list
         # from it, and the heartbeat's full "online" list corrects anything missed.
         message = {"type": kind, "user": self.user.username, "name": self.user.display_name, "role": self.user.role}
-        await self._group_send({"type": events.PRESENCE, "message": message})
+        await self._group_send(events.relay(events.PRESENCE, message))
 
     async def _audio_state(self, on: bool):
         self.audio_on = on
@@ -315,7 +344,7 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
         else:
             await database_sync_to_async(cache.delete)(audio_key(self.course_id))
             message = {"type": "audio_stop"}
-        await self._group_send({"type": events.AUDIO_STATE, "message": message})
+        await self._group_send(events.relay(events.AUDIO_STATE, message))
 
     async def _heartbeat(self):
         """Keep this socket's presence row fresh and correct the page's online list."""
@@ -328,8 +357,11 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
                 await database_sync_to_async(services.presence_touch)(channel_name=self.channel_name)
                 if self.audio_on:
                     await database_sync_to_async(cache.set)(audio_key(self.course_id), 1, settings.CLASSROOM_PRESENCE_TTL)
-                online = await database_sync_to_async(selectors.online_users)(course_id=self.course_id)
-                await self.send_json({"type": "online", "online": online})
+                text = online_frames.get(self.course_id)
+                if text is None:
+                    online = await database_sync_to_async(selectors.online_users)(course_id=self.course_id)
+                    text = online_frames.put(self.course_id, online)
+                await self.send(text_data=text)
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - try again next beat

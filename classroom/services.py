@@ -79,7 +79,7 @@ def chat_post(*, course: Course, author: User, body: str) -> ChatMessage:
         )
     with transaction.atomic():
         message = ChatMessage.objects.create(course=course, author=author, body=body)
-        broadcast(events.room_group(course.pk), {"type": events.CHAT, "message": selectors.chat_message_dict(message)})
+        broadcast(events.room_group(course.pk), events.relay(events.CHAT, selectors.chat_message_dict(message)))
     return message
 
 
@@ -135,7 +135,7 @@ def whiteboard_add(*, course: Course, author: User, element: dict, sid: str) -> 
     element = selectors.element_dict(action, author.username)
     broadcast(
         events.room_group(course.pk),
-        {"type": events.BOARD, "message": {"type": "draw", "sid": sid, "user": author.username, "end": True, "element": element}},
+        events.relay(events.BOARD, {"type": "draw", "sid": sid, "user": author.username, "end": True, "element": element}),
     )
     return element
 
@@ -147,7 +147,7 @@ def whiteboard_move(*, course: Course, element_id: int, dx: float, dy: float) ->
         return False
     action.data = {**action.data, "dx": dx, "dy": dy}
     action.save(update_fields=["data"])
-    broadcast(events.room_group(course.pk), {"type": events.BOARD, "message": {"type": "move", "id": element_id, "dx": dx, "dy": dy}})
+    broadcast(events.room_group(course.pk), events.relay(events.BOARD, {"type": "move", "id": element_id, "dx": dx, "dy": dy}))
     return True
 
 
@@ -159,14 +159,14 @@ def whiteboard_undo(*, course: Course, author: User) -> int | None:
         return None
     element_id = action.pk
     action.delete()
-    broadcast(events.room_group(course.pk), {"type": events.BOARD, "message": {"type": "undo", "id": element_id}})
+    broadcast(events.room_group(course.pk), events.relay(events.BOARD, {"type": "undo", "id": element_id}))
     return element_id
 
 
 @transaction.atomic
 def whiteboard_clear(*, course: Course) -> None:
     WhiteboardAction.objects.filter(course=course).delete()
-    broadcast(events.room_group(course.pk), {"type": events.BOARD, "message": {"type": "clear"}})
+    broadcast(events.room_group(course.pk), events.relay(events.BOARD, {"type": "clear"}))
 
 
 @transaction.atomic

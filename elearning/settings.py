@@ -130,16 +130,18 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # The pub/sub layer: a group message is one PUBLISH, and each process with members
+            # in the group gets it once and hands it to its own sockets. The list-based
+            # RedisChannelLayer writes a copy per member that each process pops one round trip
+            # at a time: in a class of 100 the last receiver of a chat message was 80 ms behind
+            # the first (bench/classroom.py chat). Nothing is kept for a process that is not
+            # subscribed: right for live traffic (pages resynchronise on reconnect).
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # redis-py 8 reads with a 5 s socket timeout by default, the same length as
-                # channels-redis's blocking pop: an idle consumer then dies with TimeoutError
-                # (channels_redis#422). Reads may wait longer than the pop; a dead server is
-                # still noticed.
+                # Bounded waits on a dead server; the listening connection polls with its own
+                # short timeout, so an idle classroom is not mistaken for a dead one.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 5}],
                 "prefix": env.str("DJANGO_REDIS_PREFIX", default="elearning"),
-                "capacity": 1000,
-                "expiry": 30,
             },
         }
     }

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
+
+from elearning.consumers import SiteConsumer
 
 from . import payloads, selectors
 
@@ -14,7 +15,7 @@ CLOSE_NOT_SIGNED_IN = 4401
 MAX_FRAME = 1024  # the client only ever sends {"type": "ping"}
 
 
-class NotificationConsumer(AsyncWebsocketConsumer):
+class NotificationConsumer(SiteConsumer):
     group: str | None = None
 
     async def connect(self):

@@ -1,0 +1,25 @@
+"""The base of the site's WebSocket consumers."""
+
+from __future__ import annotations
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.consumer import get_handler_name
+
+
+class SiteConsumer(AsyncWebsocketConsumer):
+    """An ``AsyncWebsocketConsumer`` that does not visit the database thread for every message.
+
+    Channels 4.2+ runs ``close_old_connections()`` through ``sync_to_async`` before each handler,
+    and all of a process's ``sync_to_async`` work shares one thread. A chat message relayed to
+    50 sockets of a process then makes 50 trips to that thread, queued behind whatever database
+    work it is doing: in bench/classroom.py a whole process's deliveries now and then arrived
+    60–100 ms late. The site's consumers reach the database only through
+    ``database_sync_to_async``, which closes old connections before and after each call itself,
+    so the extra trip guards nothing here.
+    """
+
+    async def dispatch(self, message):
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
