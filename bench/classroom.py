@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import websockets
+from websockets.protocol import State
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -366,9 +367,12 @@ async def bench_board(site: Site, ports, viewers=10, strokes=1000):
                 continue
             if isinstance(frame, str):
                 model.apply(json.loads(frame))
-            if rng.random() < 0.002:  # now and then a viewer's network drops
+            if rng.random() < 0.002:  # now and then a viewer's network drops: no closing handshake
                 reconnects += 1
-                await model.client.ws.close()
+                model.client.ws.transport.abort()
+        if model.client.ws.state is not State.OPEN:  # dropped at the very end: a page reconnects
+            await model.client.connect()
+            model.apply_state(model.client.state)
 
     followers = [asyncio.create_task(follow(m)) for m in models]
     await asyncio.sleep(0.5)

@@ -290,7 +290,15 @@ class ClassroomConsumer(SiteConsumer):
 
     async def classroom_permission(self, event):
         self.draw_permissions = {"all": event["message"]["all"], "users": event["message"]["users"]}
-        await self.send_json({**event["message"], "may_draw": self._may_draw()})
+        may_draw = self._may_draw()
+        await self.send_json({**event["message"], "may_draw": may_draw})
+        if not may_draw and self.strokes:
+            # Strokes cut short by the teacher end where the others last saw them; left open,
+            # they would stay half drawn on every page that was watching.
+            strokes, self.strokes = self.strokes, {}
+            for sid, stroke in strokes.items():
+                if len(stroke["points"]) >= 2:
+                    await self._store(sid, stroke)
 
     async def classroom_audio(self, event):
         if event["sender"] == self.channel_name:

@@ -135,6 +135,54 @@ def test_chat_is_saved_then_broadcast_to_everyone(room):
     assert list(ChatMessage.objects.values_list("body", flat=True)) == ["<b>Hi</b> & welcome"]
 
 
+def test_relaying_to_many_sockets_makes_no_trip_to_the_database_thread(room, monkeypatch):
+    """Channels' own dispatch runs close_old_connections() on the process's one database thread
+    before every handler: a trip per socket per relayed message (see elearning.consumers)."""
+    import channels.db
+
+    users = [room.teacher, room.student, room.other]
+    for student in StudentFactory.create_batch(3):
+        course_services.enrollment_enroll(student=student, course=room.course)
+        users.append(student)
+
+    async def scenario():
+        sockets = [Socket(room.course.pk, user) for user in users]
+        for socket in sockets:
+            await socket.open()
+        trips = []
+        monkeypatch.setattr(channels.db, "close_old_connections", lambda: trips.append(1))
+        await get_channel_layer().group_send(
+            events.room_group(room.course.pk), events.relay(events.CHAT, {"type": "chat", "message": "relayed"})
+        )
+        for socket in sockets:
+            assert (await socket.receive_type("chat"))["message"] == "relayed"
+        assert trips == []
+        monkeypatch.undo()
+        for socket in sockets:
+            await socket.close()
+
+    run(scenario)
+
+
+def test_online_frames_are_shared_for_a_moment_then_read_again(monkeypatch):
+    from classroom import consumers
+
+    now = [100.0]
+    monkeypatch.setattr(consumers.time, "monotonic", lambda: now[0])
+    frames = consumers.OnlineFrames(reuse=2.0)
+    assert frames.get(7) is None
+    text = frames.put(7, [{"user": "ann", "name": "Ann", "role": "student"}])
+    assert json.loads(text) == {"type": "online", "online": [{"user": "ann", "name": "Ann", "role": "student"}]}
+    now[0] += 1.9
+    assert frames.get(7) == text and frames.get(8) is None
+    now[0] += 0.2
+    assert frames.get(7) is None
+    for course_id in range(200):  # quiet classrooms are forgotten
+        now[0] += 0.1
+        frames.put(course_id, [])
+    assert len(frames.frames) <= 101
+
+
 INVALID_FRAMES = [
     ("not json", "bad_json"),
     ("[1, 2]", "bad_json"),

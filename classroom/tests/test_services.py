@@ -62,3 +62,39 @@ def test_draw_permission_only_for_students_of_the_course(course):
     with pytest.raises(ValidationError):
         services.draw_permission_set(course=course, username=outsider.username, allowed=True)
     assert services.draw_permission_set(course=course, everyone=True) == {"all": True, "users": []}
+
+
+def test_online_users_is_one_query_however_many_are_online(course):
+    from elearning.testing.queries import assert_queries_flat
+
+    teacher = course.teacher
+    services.presence_enter(course_id=course.pk, user_id=teacher.pk, channel_name="t1")
+    services.presence_enter(course_id=course.pk, user_id=teacher.pk, channel_name="t2")  # a second tab
+
+    def grow(n):
+        for _ in range(n):
+            student = StudentFactory()
+            services.presence_enter(course_id=course.pk, user_id=student.pk, channel_name=f"s{student.pk}")
+
+    assert assert_queries_flat(lambda: selectors.online_users(course_id=course.pk), grow) == 1
+    online = selectors.online_users(course_id=course.pk)
+    assert len(online) == 51  # the teacher's two sockets count once
+    assert online[0] == {"user": teacher.username, "name": teacher.display_name, "role": "teacher"}
+    names = [person["name"] for person in online[1:]]
+    assert names == sorted(names, key=str.casefold)
+
+
+def test_online_names_are_the_users_display_names(course):
+    from accounts.models import display_name_of
+
+    people = [
+        StudentFactory(full_name="Ada Full", first_name="Ignored", last_name="Too"),
+        StudentFactory(full_name="", first_name="Bo", last_name="Split"),
+        StudentFactory(full_name="", first_name="", last_name=""),
+    ]
+    for person in people:
+        services.presence_enter(course_id=course.pk, user_id=person.pk, channel_name=f"c{person.pk}")
+    shown = {p["user"]: p["name"] for p in selectors.online_users(course_id=course.pk)}
+    assert shown == {p.username: p.display_name for p in people}
+    assert [p.display_name for p in people] == ["Ada Full", "Bo Split", people[2].username]
+    assert display_name_of(username="u", first_name="", last_name="Solo") == "Solo"

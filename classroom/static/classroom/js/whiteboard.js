@@ -75,6 +75,12 @@ export class Whiteboard {
 
   setMayDraw(mayDraw) {
     this.mayDraw = Boolean(mayDraw);
+    if (!this.mayDraw && this.current) {
+      // The teacher took the pen mid-stroke: the server stores what it has and sends it back.
+      this.pending.delete(this.current.sid);
+      this.current = null;
+      this.invalidate();
+    }
     this.tools.classList.toggle("d-none", !this.mayDraw);
     this.canvas.classList.toggle("can-draw", this.mayDraw);
     if (!this.teacher) this.note.textContent = this.mayDraw ? this.text.canDraw : this.text.cannotDraw;
