@@ -36,16 +36,24 @@ def audio_key(course_id: int) -> str:
 
 
 @database_sync_to_async
-def _load_course(course_id: int):
-    return Course.objects.select_related("teacher").filter(pk=course_id).first()
+def _admit(user, course_id: int) -> tuple[Course | None, int | None]:
+    """The course, when ``user`` may enter its classroom; otherwise the close code saying why."""
+    course = Course.objects.select_related("teacher").filter(pk=course_id).first()
+    if course is None:
+        return None, events.CLOSE_NOT_FOUND
+    if not permissions.can_enter(user, course):
+        return None, events.CLOSE_FORBIDDEN
+    return course, None
 
 
 @database_sync_to_async
-def _can_enter(user, course) -> bool:
-    return permissions.can_enter(user, course)
+def _enter(*, course_id: int, user_id: int, channel_name: str, after: int | None) -> tuple[bool, dict]:
+    """Record the socket and read what the page needs, in one trip to the database thread.
+    Returns (whether this is the user's first socket in the room, the state)."""
+    first = services.presence_enter(course_id=course_id, user_id=user_id, channel_name=channel_name)
+    return first, _initial_state(course_id, after)
 
 
-@database_sync_to_async
 def _initial_state(course_id: int, after: int | None) -> dict:
     return {
         "chat": [selectors.chat_message_dict(m) for m in selectors.chat_recent(course_id=course_id, after=after)],
@@ -129,11 +137,9 @@ class ClassroomConsumer(SiteConsumer):
         self.course_id = int(self.scope["url_route"]["kwargs"]["course_id"])
         if not self.user.is_authenticated:
             return await self.close(code=events.CLOSE_LOGIN_REQUIRED)
-        self.course = await _load_course(self.course_id)
-        if self.course is None:
-            return await self.close(code=events.CLOSE_NOT_FOUND)
-        if not await _can_enter(self.user, self.course):
-            return await self.close(code=events.CLOSE_FORBIDDEN)
+        self.course, refusal = await _admit(self.user, self.course_id)
+        if refusal:
+            return await self.close(code=refusal)
         self.is_teacher = permissions.can_teach(self.user, self.course)
         self.room = events.room_group(self.course_id)
         self.strokes: dict[str, dict] = {}
@@ -149,10 +155,9 @@ class ClassroomConsumer(SiteConsumer):
         await self.channel_layer.group_add(events.user_group(self.course_id, self.user.pk), self.channel_name)
         self.joined = True
         self.heartbeat = asyncio.create_task(self._heartbeat())
-        first = await database_sync_to_async(services.presence_enter)(
-            course_id=self.course_id, user_id=self.user.pk, channel_name=self.channel_name
+        first, state = await _enter(
+            course_id=self.course_id, user_id=self.user.pk, channel_name=self.channel_name, after=_after(self.scope)
         )
-        state = await _initial_state(self.course_id, _after(self.scope))
         online_frames.put(self.course_id, state["online"])
         self.draw_permissions = state["draw"]
         me = {"user": self.user.username, "name": self.user.display_name, "teacher": self.is_teacher}
@@ -172,6 +177,10 @@ class ClassroomConsumer(SiteConsumer):
             return
         self.joined = False
         self.heartbeat.cancel()
+        try:
+            await self._finish_open_strokes()
+        except Exception:  # noqa: BLE001 - the socket is going either way; its presence must too
+            logger.exception("classroom %s: could not store an unfinished stroke", self.course_id)
         await self.channel_layer.group_discard(self.room, self.channel_name)
         await self.channel_layer.group_discard(events.user_group(self.course_id, self.user.pk), self.channel_name)
         if self.audio_on:
@@ -245,6 +254,15 @@ class ClassroomConsumer(SiteConsumer):
             if len(stroke["points"]) >= 2:
                 await self._store(sid, stroke)
 
+    async def _finish_open_strokes(self):
+        """Store the strokes this socket has in progress as far as the others saw them: a stroke
+        cut short (drawing taken away, connection lost) would otherwise stay half drawn on every
+        page that watched it, and be missing from the board of anyone who joins later."""
+        strokes, self.strokes = self.strokes, {}
+        for sid, stroke in strokes.items():
+            if len(stroke["points"]) >= 2:
+                await self._store(sid, stroke)
+
     async def _store(self, sid: str, element: dict):
         await database_sync_to_async(services.whiteboard_add)(course=self.course, author=self.user, element=element, sid=sid)
 
@@ -292,13 +310,8 @@ class ClassroomConsumer(SiteConsumer):
         self.draw_permissions = {"all": event["message"]["all"], "users": event["message"]["users"]}
         may_draw = self._may_draw()
         await self.send_json({**event["message"], "may_draw": may_draw})
-        if not may_draw and self.strokes:
-            # Strokes cut short by the teacher end where the others last saw them; left open,
-            # they would stay half drawn on every page that was watching.
-            strokes, self.strokes = self.strokes, {}
-            for sid, stroke in strokes.items():
-                if len(stroke["points"]) >= 2:
-                    await self._store(sid, stroke)
+        if not may_draw:
+            await self._finish_open_strokes()
 
     async def classroom_audio(self, event):
         if event["sender"] == self.channel_name:

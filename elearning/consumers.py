@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.consumer import get_handler_name
+from channels.generic.websocket import AsyncWebsocketConsumer
 
 
 class SiteConsumer(AsyncWebsocketConsumer):

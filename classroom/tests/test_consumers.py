@@ -389,6 +389,24 @@ def test_strokes_arrive_live_are_stored_whole_and_reach_late_joiners(room):
     run(scenario)
 
 
+def test_a_stroke_cut_off_by_a_lost_connection_is_kept_as_far_as_it_was_seen(room):
+    async def scenario():
+        teacher, student = Socket(room.course.pk, room.teacher), Socket(room.course.pk, room.student)
+        await teacher.open()
+        await student.open()
+        await teacher.send({"type": "draw", "sid": "cut", "tool": "pen", "color": "#000000", "width": 3, "points": [0.1, 0.1, 0.4, 0.5]})
+        assert (await student.receive_type("draw"))["end"] is False
+        await teacher.close()  # mid-stroke
+        done = await student.receive_type("draw")
+        assert done["end"] is True and done["sid"] == "cut" and done["element"]["points"] == [0.1, 0.1, 0.4, 0.5]
+        late = Socket(room.course.pk, room.other)
+        assert [e["points"] for e in (await late.open())["board"]] == [[0.1, 0.1, 0.4, 0.5]]
+        for socket in (student, late):
+            await socket.close()
+
+    run(scenario)
+
+
 def test_board_is_bounded_and_undo_move_clear_reach_everyone(room, settings):
     settings.CLASSROOM_BOARD_MAX_ACTIONS = 3
 

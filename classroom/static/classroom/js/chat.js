@@ -159,7 +159,9 @@ export class OnlineList {
       box.className = "form-check-input";
       box.role = "switch";
       box.id = `may-draw-${person.user}`;
-      box.checked = this.permissions.users.includes(person.user);
+      // While every student may draw, the single switches show that, and wait.
+      box.checked = this.permissions.all || this.permissions.users.includes(person.user);
+      box.disabled = this.permissions.all;
       box.addEventListener("change", () =>
         this.socket.send({ type: "draw_permission", user: person.user, allowed: box.checked }));
       const label = document.createElement("label");

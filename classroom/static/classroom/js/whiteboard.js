@@ -18,6 +18,7 @@ export class Whiteboard {
     this.mayDraw = teacher;
     this.current = null;         // own stroke in progress
     this.dragging = null;        // move tool: {element, x0, y0, dx0, dy0, sent}
+    this.moveSent = new Map();   // id -> own last move {dx, dy} the server has not echoed yet
     this.dirty = true;
 
     socket.on("state", (state) => {
@@ -25,6 +26,7 @@ export class Whiteboard {
       this.elements = new Map();  // the stored board follows in "board" pieces
       this.live.clear();
       this.pending.clear();
+      this.moveSent.clear();
       this.setMayDraw(state.may_draw);
       this.invalidate();
     });
@@ -35,7 +37,14 @@ export class Whiteboard {
     socket.on("draw", (message) => this.onDraw(message));
     socket.on("move", ({ id, dx, dy }) => {
       const element = this.elements.get(id);
-      if (element && !(this.dragging && this.dragging.element === element)) Object.assign(element, { dx, dy });
+      const sent = this.moveSent.get(id);
+      // Echoes of own earlier moves would pull the element back along its path: skip them until
+      // the last one returns (within rounding: the server rounds as round4 does, ties aside).
+      const last = sent && Math.abs(sent.dx - dx) < 2e-4 && Math.abs(sent.dy - dy) < 2e-4;
+      if (last) this.moveSent.delete(id);
+      if ((!sent || last) && element && !(this.dragging && this.dragging.element === element)) {
+        Object.assign(element, { dx, dy });
+      }
       this.invalidate();
     });
     socket.on("undo", ({ id }) => { this.elements.delete(id); this.invalidate(); });
@@ -197,7 +206,8 @@ export class Whiteboard {
     }
     const drag = this.dragging;
     if (drag && drag.changed) {
-      this.socket.send({ type: "move", id: drag.element.id, dx: drag.element.dx, dy: drag.element.dy });
+      const { id, dx, dy } = drag.element;
+      if (this.socket.send({ type: "move", id, dx, dy })) this.moveSent.set(id, { dx, dy });
       drag.changed = false;
     }
     if (drag && drag.final) this.dragging = null;
