@@ -6,7 +6,6 @@ Message shapes, layer events and close codes are documented in ``classroom.event
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import time
@@ -106,7 +105,7 @@ def board_pieces(board: list[dict]) -> list[list[dict]]:
     """Split the board into runs of elements of at most ~96 KiB of JSON each."""
     pieces, piece, size = [], [], 0
     for element in board:
-        length = len(json.dumps(element, separators=(",", ":")))
+        length = len(events.frame(element))
         if piece and size + length > BOARD_PIECE_BYTES:
             pieces.append(piece)
             piece, size = [], 0
