@@ -25,13 +25,18 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "email", "role", "password1", "password2")}),
     )
 
+    def save_model(self, request, obj, form, change):
+        # The block goes through the one service (it closes the user's sockets); the rest of
+        # the form is saved as Django's admin does.
+        blocked = obj.is_blocked
+        if change:
+            obj.is_blocked = form.initial.get("is_blocked", blocked)
+        super().save_model(request, obj, form, change)
+        if change:
+            services.user_set_blocked(user=obj, blocked=blocked)
+
     def _set_blocked(self, request, queryset, blocked: bool) -> int:
-        changed = 0
-        for user in queryset:
-            if user.is_blocked != blocked:
-                services.user_set_blocked(user=user, blocked=blocked)
-                changed += 1
-        return changed
+        return sum(services.user_set_blocked(user=user, blocked=blocked) for user in queryset)
 
     @admin.action(description=_("Block selected users"))
     def block_users(self, request, queryset):

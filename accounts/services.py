@@ -6,10 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from . import signals
 from .models import User
 
-EMAIL_TAKEN = _("An account with this e-mail address already exists.")
+EMAIL_TAKEN = gettext_lazy("An account with this e-mail address already exists.")
 
 
 def _delete_file_on_commit(field_file) -> None:
@@ -74,21 +76,14 @@ def user_update_profile(
 
 
 @transaction.atomic
-def user_set_blocked(*, user: User, blocked: bool) -> User:
-    """Block or unblock an account; a blocked user's sessions end at their next request, and
-    their open live-classroom sockets close at once."""
-    if user.is_blocked != blocked:
-        user.is_blocked = blocked
-        user.save(update_fields=["is_blocked"])
-        if blocked:
-            _close_classrooms(user)
-    return user
+def user_set_blocked(*, user: User, blocked: bool) -> bool:
+    """Block or unblock an account: THE way to do it (admin action, admin form, code).
 
-
-def _close_classrooms(user: User) -> None:
-    # Imported here: accounts sits below courses and classroom, which import it.
-    from classroom.services import classroom_kick
-    from courses.selectors import course_ids_of
-
-    for course_id in course_ids_of(user=user):
-        classroom_kick(course_id=course_id, user_id=user.pk)
+    A blocked user's sessions end at their next request (``BlockedUserMiddleware``), and the
+    apps above close their open sockets once this commits (``signals.user_blocked``). Returns
+    whether anything changed."""
+    changed = User.objects.filter(pk=user.pk).exclude(is_blocked=blocked).update(is_blocked=blocked) == 1
+    user.is_blocked = blocked
+    if changed and blocked:
+        signals.user_blocked.send(sender=User, user=user)
+    return changed

@@ -1,4 +1,4 @@
-"""Pages of the accounts app: home and dashboards, sign-up, login, profile."""
+"""Pages of the accounts app: sign-up, login, profile, password views, avatars."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,45 +6,16 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 from django.views.generic import FormView, UpdateView
 
-from courses import selectors as course_selectors
-
-from . import permissions, selectors, services
+from . import services
 from .forms import LoginForm, ProfileForm, SignUpForm
 from .models import User
-
-
-def home(request):
-    """The landing page for visitors, the role's dashboard for everyone signed in."""
-    user = request.user
-    if not user.is_authenticated:
-        return render(request, "landing.html")
-    if permissions.is_site_admin(user):
-        return render(request, "accounts/dashboard_admin.html", selectors.admin_dashboard())
-    if permissions.is_teacher(user):
-        return render(
-            request,
-            "accounts/dashboard_teacher.html",
-            {
-                "courses": course_selectors.courses_taught(teacher=user),
-                "recent_feedback": course_selectors.recent_feedback(teacher=user),
-                "average_rating": course_selectors.teacher_average_rating(teacher=user),
-            },
-        )
-    return render(
-        request,
-        "accounts/dashboard_student.html",
-        {
-            "courses": course_selectors.courses_enrolled(student=user),
-            "courses_to_join": course_selectors.courses_to_join(student=user),
-        },
-    )
 
 
 @require_safe

@@ -3,12 +3,8 @@ channel-layer failure (Redis down) is logged, never raised: the saved data stays
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses.models import Course
+from courses.selectors import course_ids_of
+from elearning.realtime import group_send_on_commit
 
 from . import events, selectors
 from .models import CHAT_MAX_LENGTH, ChatMessage, Classroom, Presence, WhiteboardAction
@@ -24,25 +22,9 @@ from .models import CHAT_MAX_LENGTH, ChatMessage, Classroom, Presence, Whiteboar
 logger = logging.getLogger(__name__)
 
 
-def _send(group: str, event: dict) -> None:
-    try:
-        send = async_to_sync(get_channel_layer().group_send)
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:  # the usual case: a plain sync caller (a view, a task, a shell)
-            send(group, event)
-        else:
-            # Sync code on a thread that also runs an event loop (e.g. a script driving
-            # Playwright) cannot block on that loop; send from a helper thread instead.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                pool.submit(send, group, event).result(timeout=10)
-    except Exception:  # noqa: BLE001 - any layer failure must not undo the caller's work
-        logger.exception("classroom: could not send %s to %s", event.get("type"), group)
-
-
 def broadcast(group: str, event: dict) -> None:
     """Send ``event`` to ``group`` once the current transaction (if any) has committed."""
-    transaction.on_commit(lambda: _send(group, event))
+    group_send_on_commit(group, event)
 
 
 # --- Kick -----------------------------------------------------------------------------------
@@ -63,6 +45,12 @@ def classroom_end(*, course_id: int) -> None:
     """Close every socket of the course's classroom (code 4404, "this course no longer exists")
     after the caller's transaction commits; for deleting a course. Layer errors are logged."""
     broadcast(events.room_group(course_id), {"type": events.END})
+
+
+def classrooms_close_for(*, user_id: int) -> None:
+    """Close every classroom socket of a user, in every course (an account block)."""
+    for course_id in course_ids_of(user_id=user_id):
+        classroom_kick(course_id=course_id, user_id=user_id)
 
 
 # --- Chat -----------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from accounts.permissions import is_student, is_teacher
 
 from .models import Course, CourseBlock, Enrollment
@@ -40,13 +42,29 @@ def can_view_course(user, course: Course) -> bool:
     return course.is_active and not is_blocked_from(user, course)
 
 
+def enroll_refusal(user, course: Course) -> str | None:
+    """Why ``user`` may not join ``course`` (None: they may; joining twice changes nothing)."""
+    if not is_student(user):
+        return _("Only students can join courses.")
+    if not course.is_active:
+        return _("This course is not open for enrollment.")
+    if is_blocked_from(user, course):
+        return _("The teacher of this course has blocked you from it.")
+    return None
+
+
 def can_enroll(user, course: Course) -> bool:
-    return (
-        is_student(user)
-        and course.is_active
-        and not is_blocked_from(user, course)
-        and not is_enrolled(user, course)
-    )
+    """The page's "Join" button: may join and has not yet."""
+    return enroll_refusal(user, course) is None and not is_enrolled(user, course)
+
+
+def roster_add_refusal(student, course: Course) -> str | None:
+    """Why the teacher may not put ``student`` in ``course`` (None: they may)."""
+    if not is_student(student):
+        return _("Only students can be added to a course.")
+    if is_blocked_from(student, course):
+        return _("%(name)s is blocked from this course; unblock them first.") % {"name": student}
+    return None
 
 
 def can_access_content(user, course: Course) -> bool:

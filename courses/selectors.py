@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
 
+from accounts.models import User
+
 from .models import Course, CourseBlock, CourseMaterial, Enrollment, Feedback
 
 ACTIVE_STUDENTS = Count("enrollments", filter=Q(enrollments__is_active=True), distinct=True)
@@ -115,10 +117,17 @@ def student_feedback(*, course: Course, student) -> Feedback | None:
     return Feedback.objects.filter(course=course, student=student).first()
 
 
-def course_ids_of(*, user) -> list[int]:
+def course_ids_of(*, user_id: int) -> list[int]:
     """Courses the user teaches or is actively enrolled in."""
     return list(
-        Course.objects.filter(Q(teacher=user) | Q(enrollments__student=user, enrollments__is_active=True))
+        Course.objects.filter(Q(teacher_id=user_id) | Q(enrollments__student_id=user_id, enrollments__is_active=True))
         .values_list("pk", flat=True)
         .distinct()
     )
+
+
+def students_to_notify(*, course: Course) -> QuerySet:
+    """Students to tell about a course: actively enrolled, not blocked from it, account active."""
+    enrolled = Enrollment.objects.filter(course=course, is_active=True).values("student_id")
+    blocked = CourseBlock.objects.filter(course=course).values("student_id")
+    return User.objects.filter(pk__in=enrolled, is_active=True).exclude(pk__in=blocked)

@@ -12,10 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from classroom.services import classroom_end, classroom_kick
-from notifications import events as notify
 
-from . import permissions
+from . import notices, permissions, signals
 from .models import Course, CourseBlock, CourseMaterial, Enrollment, Feedback, material_storage
 from .uploads import InspectedUpload
 
@@ -73,8 +71,8 @@ def _save_course(course: Course) -> None:
 def course_delete(*, course: Course) -> None:
     """Delete the course with its enrollments and materials; its students are told."""
     files = list(course.materials.values_list("file", flat=True))
-    notify.notify_course_deleted(course=course)  # before the delete: it reads the enrolled students
-    classroom_end(course_id=course.pk)  # open classroom sockets close once the delete commits
+    notices.course_deleted(course=course)  # before the delete: it reads the enrolled students
+    signals.course_deleted.send(sender=Course, course=course)  # e.g. the classroom closes
     course.delete()
     transaction.on_commit(lambda: _delete_files(files))
 
@@ -96,24 +94,23 @@ def _activate_enrollment(*, student: User, course: Course) -> bool:
 
 def _deactivate_enrollment(*, student: User, course: Course) -> bool:
     active = Enrollment.objects.filter(student=student, course=course, is_active=True)
-    left = active.update(is_active=False, updated_at=timezone.now()) == 1
-    if left:
-        classroom_kick(course_id=course.pk, user_id=student.pk)  # their open sockets close at once
-    return left
+    return active.update(is_active=False, updated_at=timezone.now()) == 1
+
+
+def _revoke_access(*, student: User, course: Course) -> None:
+    """Tell the apps above that the student lost the course (their live sockets close)."""
+    signals.access_revoked.send(sender=Course, course=course, user_id=student.pk)
 
 
 @transaction.atomic
 def enrollment_enroll(*, student: User, course: Course) -> bool:
     """The student joins the course (or re-joins). Returns whether they were newly enrolled."""
-    if not student.is_student:
-        raise EnrollmentError(_("Only students can join courses."))
-    if not course.is_active:
-        raise EnrollmentError(_("This course is not open for enrollment."))
-    if CourseBlock.objects.filter(course=course, student=student).exists():
-        raise EnrollmentError(_("The teacher of this course has blocked you from it."))
+    refusal = permissions.enroll_refusal(student, course)
+    if refusal:
+        raise EnrollmentError(refusal)
     joined = _activate_enrollment(student=student, course=course)
     if joined:
-        notify.notify_student_enrolled(course=course, student=student)
+        notices.student_enrolled(course=course, student=student)
     return joined
 
 
@@ -122,27 +119,30 @@ def enrollment_unenroll(*, student: User, course: Course) -> bool:
     """The student leaves the course. Returns whether they were enrolled."""
     left = _deactivate_enrollment(student=student, course=course)
     if left:
-        notify.notify_student_unenrolled(course=course, student=student)
+        notices.student_unenrolled(course=course, student=student)
+        _revoke_access(student=student, course=course)
     return left
 
 
 @transaction.atomic
 def roster_add_student(*, course: Course, student: User) -> bool:
     """The teacher puts a student in the course. Returns whether they were newly enrolled."""
-    if not student.is_student:
-        raise EnrollmentError(_("Only students can be added to a course."))
-    if CourseBlock.objects.filter(course=course, student=student).exists():
-        raise EnrollmentError(_("%(name)s is blocked from this course; unblock them first.") % {"name": student})
+    refusal = permissions.roster_add_refusal(student, course)
+    if refusal:
+        raise EnrollmentError(refusal)
     added = _activate_enrollment(student=student, course=course)
     if added:
-        notify.notify_student_added(course=course, student=student)
+        notices.student_added(course=course, student=student)
     return added
 
 
 @transaction.atomic
 def roster_remove_student(*, course: Course, student: User) -> bool:
     """The teacher takes a student out of the course (they may join again)."""
-    return _deactivate_enrollment(student=student, course=course)
+    removed = _deactivate_enrollment(student=student, course=course)
+    if removed:
+        _revoke_access(student=student, course=course)
+    return removed
 
 
 @transaction.atomic
@@ -156,8 +156,8 @@ def roster_block_student(*, course: Course, student: User, blocked_by: User) -> 
         )
     _deactivate_enrollment(student=student, course=course)
     if created:
-        notify.notify_student_blocked(course=course, student=student)
-        classroom_kick(course_id=course.pk, user_id=student.pk)  # also when they were not enrolled
+        notices.student_blocked(course=course, student=student)
+        _revoke_access(student=student, course=course)  # once, enrolled or not
     return created
 
 
@@ -185,7 +185,7 @@ def material_upload(
     try:
         with transaction.atomic():
             material.save()
-            notify.notify_material_uploaded(course=course, title=material.title)
+            notices.material_uploaded(course=course, title=material.title)
     except Exception:
         _delete_files([material.file.name])  # nothing half-saved: no row, no orphan file
         raise
@@ -224,5 +224,5 @@ def feedback_submit(*, course: Course, student: User, rating: int, comment: str 
         with transaction.atomic():
             feedback, created = Feedback.objects.update_or_create(course=course, student=student, defaults=defaults)
     if created:  # an edit is not news; the teacher sees it on the course page
-        notify.notify_feedback_left(course=course, student=student, rating=feedback.rating)
+        notices.feedback_left(course=course, student=student, rating=feedback.rating)
     return feedback, created

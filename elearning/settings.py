@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "courses",
     "classroom",
     "notifications",
+    "elearning",  # the top layer: home dashboards, demo data, templates of its own
 ]
 
 MIDDLEWARE = [

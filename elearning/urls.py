@@ -5,8 +5,10 @@ from django.urls import include, path, re_path
 
 from accounts import views as account_views
 
+from . import views
+
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("courses/", include("courses.urls")),
     path("courses/<int:course_id>/classroom/", include("classroom.urls")),

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import kinds, services
 from .delivery import email_enqueue
 from .models import Notification, is_site_path
 
@@ -32,16 +32,31 @@ class AnnouncementForm(forms.ModelForm):
         return link
 
 
+class KindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        return kinds.choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(type=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("title", "recipient", "type", "is_read", "email_status", "email_attempts", "created_at")
-    list_filter = ("type", "is_read", "email_status", "created_at")
+    list_display = ("title", "recipient", "kind_label", "is_read", "email_status", "email_attempts", "created_at")
+    list_filter = (KindFilter, "is_read", "email_status", "created_at")
     search_fields = ("title", "message", "recipient__username", "recipient__full_name", "recipient__email")
     raw_id_fields = ("recipient",)
     list_select_related = ("recipient",)
     date_hierarchy = "created_at"
     readonly_fields = ("created_at", "email_attempts", "email_error", "emailed_at", "email_retry_at")
     actions = ["mark_read", "retry_email"]
+
+    @admin.display(description=_("kind"), ordering="type")
+    def kind_label(self, obj):
+        return obj.kind.label
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -59,9 +74,9 @@ class NotificationAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
-        created = services.notifications_create(
+        created = services.notify(
             recipients=[obj.recipient],
-            type=Notification.Type.ANNOUNCEMENT,
+            kind=kinds.ANNOUNCEMENT,
             title=obj.title,
             message=obj.message,
             link=obj.link,

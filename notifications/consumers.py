@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 
 from elearning.consumers import SiteConsumer
 
-from . import payloads, selectors
+from . import payloads, permissions, selectors
 
 # Application close codes (4000-4999), also known to badge.js: do not reconnect.
 CLOSE_NOT_SIGNED_IN = 4401
@@ -20,7 +20,7 @@ class NotificationConsumer(SiteConsumer):
 
     async def connect(self):
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated or user.is_blocked or not user.is_active:
+        if not permissions.can_listen(user):
             # Accept, then close with our code: a browser never sees the code of a socket
             # refused during the handshake, and badge.js stops retrying on this one.
             await self.accept()
@@ -60,6 +60,9 @@ class NotificationConsumer(SiteConsumer):
 
     async def notifications_count(self, event):
         await self.send_json(payloads.unread_count(unread=event["unread"]))
+
+    async def notifications_close(self, event):
+        await self.close(code=CLOSE_NOT_SIGNED_IN)
 
     async def send_json(self, content):
         await self.send(text_data=json.dumps(content))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Notification
+from .permissions import wants_email
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class BatchResult:
     retry: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
     retry_attempt: int | None = None
+    retry_at: datetime | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -76,9 +78,9 @@ def retry_delays() -> list[int]:
 
 
 def send_batch(notification_ids: list[int], *, attempt: int = 1) -> BatchResult:
-    """Send the still-pending e-mails of these notifications over one SMTP connection."""
-    from .services import wants_email  # services imports delivery, which imports tasks
-
+    """Send the still-pending e-mails of these notifications over one SMTP connection. What
+    could not be sent and may be tried again is left in ``result.retry`` with
+    ``result.retry_at``: the task queues itself again (this module queues nothing)."""
     result = BatchResult()
     rows = list(
         Notification.objects.filter(pk__in=notification_ids, email_status=Status.PENDING)
@@ -124,8 +126,6 @@ def send_batch(notification_ids: list[int], *, attempt: int = 1) -> BatchResult:
 
 
 def _retry_later(result: BatchResult, ids: list[int], error: Exception, attempt: int) -> BatchResult:
-    from .tasks import send_notification_emails
-
     delays = retry_delays()
     if attempt > len(delays):
         logger.error(
@@ -140,9 +140,9 @@ def _retry_later(result: BatchResult, ids: list[int], error: Exception, attempt:
     )
     run_after = timezone.now() + timedelta(seconds=delay)
     _mark(ids, status=Status.PENDING, error=str(error), attempted=True, retry_at=run_after)
-    send_notification_emails.using(run_after=run_after).enqueue(ids, attempt=attempt + 1)
     result.retry.extend(ids)
     result.retry_attempt = attempt + 1
+    result.retry_at = run_after
     return result
 
 
@@ -159,17 +159,12 @@ def _mark(
     Notification.objects.filter(pk__in=ids).update(**changes)
 
 
-def pending_enqueue(*, older_than: timedelta) -> int:
-    """Queue again the e-mails left ``pending`` with no task to send them (an enqueue that
-    failed, a killed worker): rows whose creation or scheduled retry is older than
-    ``older_than``. Returns how many were queued."""
-    from .tasks import send_notification_emails
-
+def pending_batches(*, older_than: timedelta) -> list[list[int]]:
+    """The e-mails left ``pending`` with no task to send them (an enqueue that failed, a killed
+    worker): rows whose creation or scheduled retry is older than ``older_than``, in batches."""
     cutoff = timezone.now() - older_than
     stale = Notification.objects.filter(email_status=Status.PENDING).filter(
         Q(email_retry_at__isnull=True, created_at__lt=cutoff) | Q(email_retry_at__lt=cutoff)
     )
     ids = list(stale.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), BATCH_SIZE):
-        send_notification_emails.enqueue(ids[start : start + BATCH_SIZE])
-    return len(ids)
+    return [ids[start : start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]

@@ -5,21 +5,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import kinds
+
 
 class Notification(models.Model):
-    class Type(models.TextChoices):
-        ENROLLED = "enrolled", _("Student enrolled")
-        UNENROLLED = "unenrolled", _("Student left")
-        BLOCKED = "blocked", _("Blocked from a course")
-        ADDED = "added", _("Added to a course")
-        MATERIAL = "material", _("New material")
-        FEEDBACK = "feedback", _("New feedback")
-        COURSE_DELETED = "course_deleted", _("Course deleted")
-        SUBMISSION = "submission", _("Assignment submitted")
-        DEADLINE = "deadline", _("Deadline set or changed")
-        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
-        ANNOUNCEMENT = "announcement", _("Announcement")  # written by an admin
-
     class EmailStatus(models.TextChoices):
         NONE = "none", _("Not e-mailed")  # no address, or the recipient turned e-mail off
         PENDING = "pending", _("Waiting to be sent")
@@ -32,7 +21,8 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("recipient"),
     )
-    type = models.CharField(_("type"), max_length=32, choices=Type.choices)
+    # A kind registered by the app that owns the event (``notifications.kinds``).
+    type = models.CharField(_("kind"), max_length=32)
     title = models.CharField(_("title"), max_length=200)
     message = models.TextField(_("message"), blank=True)
     # A path inside the site ("/courses/3/"); the views never redirect anywhere else.
@@ -72,24 +62,13 @@ class Notification(models.Model):
         return reverse("notifications:centre")
 
     @property
+    def kind(self) -> kinds.Kind:
+        return kinds.get(self.type)
+
+    @property
     def icon(self) -> str:
         """The Bootstrap Icons name shown beside the notification."""
-        return ICONS.get(self.type, "bell")
-
-
-ICONS = {
-    Notification.Type.ENROLLED: "person-plus",
-    Notification.Type.UNENROLLED: "person-dash",
-    Notification.Type.BLOCKED: "slash-circle",
-    Notification.Type.ADDED: "person-check",
-    Notification.Type.MATERIAL: "file-earmark-arrow-up",
-    Notification.Type.FEEDBACK: "star",
-    Notification.Type.COURSE_DELETED: "trash",
-    Notification.Type.SUBMISSION: "clipboard-check",
-    Notification.Type.DEADLINE: "calendar-event",
-    Notification.Type.INVITATION_ACCEPTED: "envelope-check",
-    Notification.Type.ANNOUNCEMENT: "megaphone",
-}
+        return self.kind.icon
 
 
 def is_site_path(link: str) -> bool:

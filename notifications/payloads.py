@@ -9,6 +9,9 @@ consumer relays the event to the browser as the same JSON object:
   the unread count changed for another reason (marked read in another tab), and the first
   frame after connecting, so a reconnected badge is right again.
 
+- ``{"type": "notifications.close"}`` (layer event only): the account was blocked or signed
+  out; the consumer closes the socket with 4401 and the page stops retrying.
+
 The browser may send ``{"type": "ping"}`` and gets ``{"type": "pong"}``; anything else gets
 ``{"type": "error", "error": "…"}`` and the socket stays open.
 """
@@ -19,6 +22,7 @@ from typing import TypedDict
 
 NEW = "notifications.new"
 COUNT = "notifications.count"
+CLOSE = "notifications.close"
 PING = "ping"
 PONG = "pong"
 ERROR = "error"

@@ -6,9 +6,6 @@ from collections.abc import Iterable
 
 from django.db.models import Count, QuerySet
 
-from accounts.models import User
-from courses.models import CourseBlock, Enrollment
-
 from .models import Notification
 
 
@@ -30,10 +27,3 @@ def unread_counts(*, user_ids: Iterable[int]) -> dict[int, int]:
         .order_by()
     )
     return {row["recipient_id"]: row["unread"] for row in rows}
-
-
-def course_students(*, course) -> QuerySet[User]:
-    """Students to tell about a course: actively enrolled, not blocked from it, account active."""
-    enrolled = Enrollment.objects.filter(course=course, is_active=True).values("student_id")
-    blocked = CourseBlock.objects.filter(course=course).values("student_id")
-    return User.objects.filter(pk__in=enrolled, is_active=True).exclude(pk__in=blocked)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
 from django.db import transaction
@@ -18,7 +19,7 @@ from django.utils.text import Truncator
 
 from accounts.models import User
 
-from . import delivery
+from . import delivery, permissions
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -26,45 +27,64 @@ logger = logging.getLogger(__name__)
 TITLE_MAX = Notification._meta.get_field("title").max_length
 
 
-def wants_email(user: User) -> bool:
-    """Whether a notification for ``user`` should also be e-mailed (checked again at sending)."""
-    return bool(user.email) and user.email_notifications and user.is_active and not user.is_blocked
+@dataclass(frozen=True)
+class Notice:
+    """One recipient's notification in a batch whose texts differ per person."""
+
+    recipient: User
+    title: str
+    message: str = ""
+    link: str = ""
 
 
-def notifications_create(
+def notify(
     *,
     recipients: Iterable[User],
-    type: Notification.Type,
+    kind: str,
     title: str,
     message: str = "",
     link: str = "",
 ) -> list[Notification]:
-    """One notification per recipient (duplicates and deactivated accounts skipped), in one
-    INSERT; after the commit one e-mail task for the whole batch and one live push each."""
-    unique: dict[int, User] = {}
-    for user in recipients:
-        if user.is_active:
-            unique.setdefault(user.pk, user)
+    """THE entry point: tell ``recipients`` the same thing. One row each (duplicates and
+    deactivated accounts skipped) in one INSERT, inside the caller's transaction; after the
+    commit, one e-mail task for the whole batch and one live push each.
+
+    ``title`` and ``message`` are plain text in the reader's language, written by the app that
+    owns the event; ``link`` is a path on this site.
+    """
+    return notify_each(
+        kind=kind, notices=(Notice(user, title, message, link) for user in recipients)
+    )
+
+
+def notify_each(*, kind: str, notices: Iterable[Notice]) -> list[Notification]:
+    """The batch form: one event, a text per recipient (the first notice per recipient wins)."""
+    unique: dict[int, Notice] = {}
+    for notice in notices:
+        if notice.recipient.is_active:
+            unique.setdefault(notice.recipient.pk, notice)
     if not unique:
         return []
-    title = Truncator(" ".join(title.split())).chars(TITLE_MAX)  # one line: it is a mail subject
     rows = Notification.objects.bulk_create(
         Notification(
-            recipient=user,
-            type=type,
-            title=title,
-            message=message,
-            link=link,
+            recipient=notice.recipient,
+            type=kind,
+            # One line: it is also a mail subject.
+            title=Truncator(" ".join(notice.title.split())).chars(TITLE_MAX),
+            message=notice.message,
+            link=notice.link,
             email_status=(
-                Notification.EmailStatus.PENDING if wants_email(user) else Notification.EmailStatus.NONE
+                Notification.EmailStatus.PENDING
+                if permissions.wants_email(notice.recipient)
+                else Notification.EmailStatus.NONE
             ),
         )
-        for user in unique.values()
+        for notice in unique.values()
     )
     email_ids = [row.pk for row in rows if row.email_status == Notification.EmailStatus.PENDING]
     if email_ids:
         transaction.on_commit(partial(delivery.email_enqueue, email_ids))
-    transaction.on_commit(partial(delivery.push_new, rows))
+    delivery.push_new_on_commit(rows)
     return rows
 
 
@@ -73,7 +93,7 @@ def notification_mark_read(*, notification: Notification) -> bool:
     changed = Notification.objects.filter(pk=notification.pk, is_read=False).update(is_read=True) == 1
     notification.is_read = True
     if changed:
-        transaction.on_commit(partial(delivery.push_counts, [notification.recipient_id]))
+        delivery.push_counts_on_commit([notification.recipient_id])
     return changed
 
 
@@ -81,5 +101,5 @@ def notification_mark_all_read(*, user: User) -> int:
     """Mark every notification of ``user`` read; returns how many were unread."""
     changed = Notification.objects.filter(recipient=user, is_read=False).update(is_read=True)
     if changed:
-        transaction.on_commit(partial(delivery.push_counts, [user.pk]))
+        delivery.push_counts_on_commit([user.pk])
     return changed

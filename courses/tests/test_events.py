@@ -6,6 +6,8 @@ import urllib.parse
 import urllib.request
 
 import pytest
+
+from courses import notices
 from django.conf import settings
 
 from accounts.tests.factories import StudentFactory
@@ -19,7 +21,6 @@ from .factories import CourseFactory, EnrollmentFactory, FeedbackFactory
 from .files import pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
-Type = Notification.Type
 
 
 def notified(type_):
@@ -34,8 +35,8 @@ def course(teacher):
 def test_enroll_notifies_the_teacher_once_even_on_a_double_click(course, student, teacher):
     assert services.enrollment_enroll(student=student, course=course) is True
     assert services.enrollment_enroll(student=student, course=course) is False
-    assert notified(Type.ENROLLED) == [teacher.username]
-    note = Notification.objects.get(type=Type.ENROLLED)
+    assert notified(notices.ENROLLED) == [teacher.username]
+    note = Notification.objects.get(type=notices.ENROLLED)
     assert student.display_name in note.title and note.link == f"/courses/{course.pk}/roster/"
 
 
@@ -43,7 +44,7 @@ def test_unenroll_notifies_the_teacher_and_reenroll_reactivates_without_a_second
     services.enrollment_enroll(student=student, course=course)
     assert services.enrollment_unenroll(student=student, course=course) is True
     assert services.enrollment_unenroll(student=student, course=course) is False
-    assert notified(Type.UNENROLLED) == [teacher.username]
+    assert notified(notices.UNENROLLED) == [teacher.username]
     services.enrollment_enroll(student=student, course=course)
     assert Enrollment.objects.filter(student=student, course=course).count() == 1
 
@@ -51,12 +52,12 @@ def test_unenroll_notifies_the_teacher_and_reenroll_reactivates_without_a_second
 def test_teacher_actions_notify_the_student(course, student, teacher):
     assert services.roster_add_student(course=course, student=student) is True
     services.roster_add_student(course=course, student=student)
-    assert notified(Type.ADDED) == [student.username]
+    assert notified(notices.ADDED) == [student.username]
     services.roster_block_student(course=course, student=student, blocked_by=teacher)
     services.roster_block_student(course=course, student=student, blocked_by=teacher)
-    assert notified(Type.BLOCKED) == [student.username]
+    assert notified(notices.BLOCKED) == [student.username]
     # A teacher's removal or block is not reported back to the teacher as "left".
-    assert notified(Type.UNENROLLED) == []
+    assert notified(notices.UNENROLLED) == []
 
 
 def test_material_upload_notifies_each_enrolled_student_once(course, teacher):
@@ -70,15 +71,15 @@ def test_material_upload_notifies_each_enrolled_student_once(course, teacher):
         course=course, uploaded_by=teacher, title="Notes", upload=file,
         inspected=inspect_upload(file, max_bytes=10**6),
     )
-    assert notified(Type.MATERIAL) == sorted(s.username for s in enrolled)
+    assert notified(notices.MATERIAL) == sorted(s.username for s in enrolled)
 
 
 def test_feedback_notifies_the_teacher_on_the_first_rating_only(course, teacher):
     student = EnrollmentFactory(course=course).student
     services.feedback_submit(course=course, student=student, rating=5, comment="Great")
     services.feedback_submit(course=course, student=student, rating=4, comment="Still great")
-    assert notified(Type.FEEDBACK) == [teacher.username]
-    assert "4" not in Notification.objects.get(type=Type.FEEDBACK).message
+    assert notified(notices.FEEDBACK) == [teacher.username]
+    assert "4" not in Notification.objects.get(type=notices.FEEDBACK).message
 
 
 def test_course_deletion_tells_the_enrolled_students_and_keeps_their_notifications(course):
@@ -86,7 +87,7 @@ def test_course_deletion_tells_the_enrolled_students_and_keeps_their_notificatio
     EnrollmentFactory(course=course, is_active=False)
     FeedbackFactory(course=course, student=enrolled)
     services.course_delete(course=course)
-    note = Notification.objects.get(type=Type.COURSE_DELETED)
+    note = Notification.objects.get(type=notices.COURSE_DELETED)
     assert note.recipient == enrolled and "Algebra" in note.title and note.link == ""
 
 
@@ -114,7 +115,7 @@ def test_fifty_parallel_enroll_requests_make_one_enrollment_and_one_notification
     assert errors == []
     assert statuses == [302] * 50, statuses
     assert Enrollment.objects.filter(student=student, course=course, is_active=True).count() == 1
-    assert Notification.objects.filter(type=Type.ENROLLED, recipient=course.teacher).count() == 1
+    assert Notification.objects.filter(type=notices.ENROLLED, recipient=course.teacher).count() == 1
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -9,7 +9,7 @@ class NotificationFactory(factory.django.DjangoModelFactory):
         model = Notification
 
     recipient = factory.SubFactory(UserFactory)
-    type = Notification.Type.ENROLLED
+    type = "enrolled"
     title = factory.Sequence(lambda n: f"Notification {n}")
     message = "Something happened in your course."
     link = "/courses/"

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from accounts.tests.test_browser import look
 from courses.tests.factories import CourseFactory
 from elearning.testing.browser import MOBILE, screenshot
-from notifications import events
+from courses import notices
 from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
 
@@ -40,7 +40,7 @@ def test_badge_rises_live_and_falls_when_read_elsewhere(page_as, teacher, studen
     admin_page.locator("#id_link").fill("/courses/")
     admin_page.get_by_role("button", name="Save", exact=True).click()
     expect(admin_page.locator(".messagelist")).to_contain_text("was added successfully")
-    assert Notification.objects.get(title="Staff meeting <Friday>").type == Notification.Type.ANNOUNCEMENT
+    assert Notification.objects.get(title="Staff meeting <Friday>").type == "announcement"
 
     # The teacher's page was not reloaded: the number rose and a toast shows the title as text.
     expect(count).to_have_text("2")
@@ -64,7 +64,7 @@ def test_badge_rises_live_and_falls_when_read_elsewhere(page_as, teacher, studen
         # (From a thread of its own: Playwright's event loop runs in this one.)
         def unenroll_event():
             try:
-                events.notify_student_unenrolled(course=course, student=student)
+                notices.student_unenrolled(course=course, student=student)
             finally:
                 connection.close()  # this thread's own connection
 

@@ -12,7 +12,8 @@ from accounts.tests.factories import StudentFactory
 from conftest import client_for
 from courses.tests.factories import CourseFactory
 from elearning.asgi import application
-from notifications import events, services
+from courses import notices
+from notifications import services
 from notifications.consumers import CLOSE_NOT_SIGNED_IN
 from notifications.tests.factories import NotificationFactory
 
@@ -67,7 +68,7 @@ def test_recipient_gets_the_count_then_each_new_notification_live(teacher):
         assert await mine.receive_json_from() == {"type": "notifications.count", "unread": 1}
         assert await theirs.receive_json_from() == {"type": "notifications.count", "unread": 0}
 
-        await database_sync_to_async(events.notify_student_enrolled)(course=course, student=student)
+        await database_sync_to_async(notices.student_enrolled)(course=course, student=student)
 
         assert await mine.receive_json_from(timeout=5) == {
             "type": "notifications.new",

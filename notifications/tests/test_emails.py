@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tests.factories import StudentFactory
 from courses.tests.factories import CourseFactory, EnrollmentFactory
 from elearning.testing.smtp import body_text, free_port
-from notifications import events
+from courses import notices
 from notifications.models import Notification
 from notifications.tasks import send_notification_emails
 from notifications.tests.factories import NotificationFactory
@@ -49,7 +49,7 @@ def run(task_result: DBTaskResult):
 
 def material_event(django_capture_on_commit_callbacks, course, title="Week 1 <slides> & notes"):
     with django_capture_on_commit_callbacks(execute=True):
-        return events.notify_material_uploaded(course=course, title=title)
+        return notices.material_uploaded(course=course, title=title)
 
 
 @pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_the_real_worker_sends_what_an_event_queued(smtp_settings, mailbox):
     teacher_course = CourseFactory()
     student = StudentFactory()
     # Autocommit, as in a request: on_commit runs at once and queues the task in the database.
-    events.notify_student_enrolled(course=teacher_course, student=student)
+    notices.student_enrolled(course=teacher_course, student=student)
     assert DBTaskResult.objects.count() == 1
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval=0", verbosity=0)

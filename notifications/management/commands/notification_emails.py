@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from notifications.emails import pending_enqueue
+from notifications.tasks import pending_enqueue
 
 
 class Command(BaseCommand):

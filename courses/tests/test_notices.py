@@ -8,13 +8,12 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tests.factories import StudentFactory, TeacherFactory
 from courses import services as course_services
 from courses.tests.factories import CourseFactory, EnrollmentFactory
-from notifications import events
+from courses import notices
 from notifications.models import Notification
 from notifications.tasks import send_notification_emails
 
 pytestmark = pytest.mark.django_db
 
-Type = Notification.Type
 Status = Notification.EmailStatus
 
 
@@ -32,11 +31,11 @@ def only_row():
 @pytest.mark.parametrize(
     "event,type,to,link",
     [
-        (events.notify_student_enrolled, Type.ENROLLED, "teacher", "roster"),
-        (events.notify_student_unenrolled, Type.UNENROLLED, "teacher", "roster"),
-        (events.notify_student_blocked, Type.BLOCKED, "student", ""),
-        (events.notify_student_added, Type.ADDED, "student", "course"),
-        (lambda **kw: events.notify_feedback_left(rating=4, **kw), Type.FEEDBACK, "teacher", "course"),
+        (notices.student_enrolled, notices.ENROLLED, "teacher", "roster"),
+        (notices.student_unenrolled, notices.UNENROLLED, "teacher", "roster"),
+        (notices.student_blocked, notices.BLOCKED, "student", ""),
+        (notices.student_added, notices.ADDED, "student", "course"),
+        (lambda **kw: notices.feedback_left(rating=4, **kw), notices.FEEDBACK, "teacher", "course"),
     ],
     ids=["enrolled", "unenrolled", "blocked", "added", "feedback"],
 )
@@ -58,7 +57,7 @@ def test_one_person_events_tell_the_right_person_once(event, type, to, link, cou
 
 
 def test_feedback_names_the_rating(course, student):
-    events.notify_feedback_left(course=course, student=student, rating=2)
+    notices.feedback_left(course=course, student=student, rating=2)
     assert "2 out of 5" in only_row().message
 
 
@@ -71,14 +70,14 @@ def test_material_tells_every_enrolled_student_in_one_insert(course, django_capt
     elsewhere = EnrollmentFactory().student  # another course
 
     with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as queries:
-        rows = events.notify_material_uploaded(course=course, title="Week 1 <slides>")
+        rows = notices.material_uploaded(course=course, title="Week 1 <slides>")
     inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "notifications_notification"')]
     assert len(inserts) == 1
     assert {r.recipient_id for r in rows} == {s.pk for s in enrolled}
-    material = Notification.objects.filter(type=Type.MATERIAL)
+    material = Notification.objects.filter(type=notices.MATERIAL)
     assert material.count() == 5
     assert not material.filter(recipient__in=[left, blocked, inactive_account, elsewhere]).exists()
-    assert all("“Week 1 <slides>”" in r.message and r.type == Type.MATERIAL for r in rows)
+    assert all("“Week 1 <slides>”" in r.message and r.type == notices.MATERIAL for r in rows)
     # After the commit: ONE e-mail task for the whole batch, one push for everyone.
     assert DBTaskResult.objects.count() == 0
     for callback in callbacks:
@@ -90,7 +89,7 @@ def test_material_tells_every_enrolled_student_in_one_insert(course, django_capt
 
 def test_material_in_an_empty_course_creates_and_schedules_nothing(course, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        assert events.notify_material_uploaded(course=course, title="Notes") == []
+        assert notices.material_uploaded(course=course, title="Notes") == []
     assert callbacks == [] and Notification.objects.count() == 0
 
 
@@ -99,11 +98,11 @@ def test_course_deleted_reaches_students_and_survives_the_course(course, teacher
     with django_capture_on_commit_callbacks(execute=True):
         # As courses.services calls it: inside the deletion transaction, before delete().
         with transaction.atomic():
-            events.notify_course_deleted(course=course)
+            notices.course_deleted(course=course)
             course.delete()
     rows = list(Notification.objects.order_by("recipient_id"))
     assert [r.recipient_id for r in rows] == sorted(s.pk for s in students)
-    assert all(r.link == "" and r.type == Type.COURSE_DELETED for r in rows)
+    assert all(r.link == "" and r.type == notices.COURSE_DELETED for r in rows)
     assert all(course.title in r.title and teacher.display_name in r.message for r in rows)
 
 
@@ -111,15 +110,15 @@ def test_nothing_leaves_before_the_commit_and_a_rollback_sends_nothing(
     course, student, django_capture_on_commit_callbacks, monkeypatch
 ):
     pushed = []
-    monkeypatch.setattr("notifications.delivery._send", lambda messages: pushed.append(messages))
+    monkeypatch.setattr("notifications.delivery.group_send_now", lambda messages: pushed.append(messages))
     with django_capture_on_commit_callbacks() as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            events.notify_student_enrolled(course=course, student=student)
+            notices.student_enrolled(course=course, student=student)
             raise RuntimeError("the enrollment failed after all")
     assert callbacks == [] and Notification.objects.count() == 0
 
     with django_capture_on_commit_callbacks() as callbacks:
-        events.notify_student_enrolled(course=course, student=student)
+        notices.student_enrolled(course=course, student=student)
     assert pushed == [] and DBTaskResult.objects.count() == 0  # scheduled, not run
     assert len(callbacks) == 2
     for callback in callbacks:
@@ -137,7 +136,7 @@ def test_email_state_follows_address_and_choice(course, django_capture_on_commit
     no_address = EnrollmentFactory(course=course, student=StudentFactory(email="")).student
     opted_out = EnrollmentFactory(course=course, student=StudentFactory(email_notifications=False)).student
     with django_capture_on_commit_callbacks(execute=True):
-        events.notify_material_uploaded(course=course, title="Notes")
+        notices.material_uploaded(course=course, title="Notes")
     status = dict(Notification.objects.values_list("recipient_id", "email_status"))
     assert status == {wants.pk: Status.PENDING, no_address.pk: Status.NONE, opted_out.pk: Status.NONE}
     assert DBTaskResult.objects.get().args_kwargs["args"][0] == [
@@ -149,7 +148,7 @@ def test_nobody_wants_email_no_task(django_capture_on_commit_callbacks):
     teacher = TeacherFactory(email_notifications=False)
     course = CourseFactory(teacher=teacher)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        events.notify_student_enrolled(course=course, student=StudentFactory())
+        notices.student_enrolled(course=course, student=StudentFactory())
     assert len(callbacks) == 1  # the live push only
     assert DBTaskResult.objects.count() == 0
 
@@ -164,20 +163,20 @@ def test_a_dead_channel_layer_or_queue_is_logged_and_keeps_the_rows(
     def broken_enqueue(*args, **kwargs):
         raise RuntimeError("task table is gone")
 
-    monkeypatch.setattr("notifications.delivery.get_channel_layer", lambda: DeadLayer())
+    monkeypatch.setattr("elearning.realtime.get_channel_layer", lambda: DeadLayer())
     monkeypatch.setattr("django_tasks_db.backend.DatabaseBackend.enqueue", broken_enqueue)
     with django_capture_on_commit_callbacks(execute=True):
-        rows = events.notify_student_enrolled(course=course, student=student)
+        rows = notices.student_enrolled(course=course, student=student)
     assert Notification.objects.get().pk == rows[0].pk
     assert Notification.objects.get().email_status == Status.PENDING  # the sweep will find it
     messages = [r.getMessage() for r in caplog.records]
-    assert any("live notification push failed" in m for m in messages)
+    assert any("could not send ['notifications.new']" in m for m in messages)
     assert any("could not queue the e-mails" in m for m in messages)
 
 
 def test_long_titles_are_cut_to_one_line(teacher):
     course = CourseFactory(teacher=teacher, title="Line one\nline two " + "x" * 180)
     student = StudentFactory(full_name="y" * 150)
-    events.notify_student_enrolled(course=course, student=student)
+    notices.student_enrolled(course=course, student=student)
     row = only_row()
     assert len(row.title) <= 200 and "\n" not in row.title

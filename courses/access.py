@@ -1,0 +1,29 @@
+"""The one answer to "this course, for this user": the course, or 404 / 403 with the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions
+from .models import Course
+
+BLOCKED = _("The teacher of this course has blocked you from it.")
+
+
+def course_or_deny(user, pk: int, check: Callable[..., bool], *, refusal: str | None = None) -> Course:
+    """The course when ``check(user, course)`` allows it. Otherwise: 404 when the course does
+    not exist or is hidden from this user (inactive, not theirs), 403 naming the block to a
+    blocked student, else 403 with ``refusal`` (or Django's default text)."""
+    course = get_object_or_404(Course.objects.select_related("teacher"), pk=pk)
+    if check(user, course):
+        return course
+    if permissions.is_blocked_from(user, course):
+        raise PermissionDenied(BLOCKED)
+    if not permissions.can_view_course(user, course):
+        raise Http404
+    raise PermissionDenied(refusal) if refusal else PermissionDenied
