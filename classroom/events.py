@@ -96,3 +96,77 @@ def relay(event_type: str, message: dict, **extra) -> dict:
     """A layer event carrying a message every socket sends unchanged, encoded once here rather
     than once per socket (a join in a class of 500 is otherwise encoded 500 times)."""
     return {"type": event_type, "text": frame(message), **extra}
+
+
+# --- Messages the server sends (the shapes documented above) --------------------------------
+
+
+def me(user, *, is_teacher: bool) -> dict:
+    return {"user": user.username, "name": user.display_name, "teacher": is_teacher}
+
+
+def state(*, me: dict, may_draw: bool, board_pieces: int, room: dict) -> dict:
+    """``room`` is ``selectors.classroom_state`` without its board (which follows in pieces)."""
+    return {"type": "state", "me": me, "may_draw": may_draw, "board_pieces": board_pieces, **room}
+
+
+BOARD_PIECE_BYTES = 96 * 1024
+
+
+def board_pieces(board: list[dict]) -> list[dict]:
+    """The stored board as ``board`` messages of at most ~96 KiB of JSON each, oldest first: a
+    whole board can be larger than one WebSocket message may be (bin/serve's limit)."""
+    pieces, piece, size = [], [], 0
+    for element in board:
+        length = len(frame(element))
+        if piece and size + length > BOARD_PIECE_BYTES:
+            pieces.append(piece)
+            piece, size = [], 0
+        piece.append(element)
+        size += length
+    if piece:
+        pieces.append(piece)
+    return [{"type": "board", "elements": piece} for piece in pieces]
+
+
+def pong() -> dict:
+    return {"type": "pong"}
+
+
+def error(code: str, message) -> dict:
+    """A refused frame; ``message`` may be a lazy translation."""
+    return {"type": "error", "code": code, "message": str(message)}
+
+
+def presence(kind: str, user) -> dict:
+    """``join`` or ``leave``. Small on purpose: a class of N joining sends N x N of these."""
+    return {"type": kind, "user": user.username, "name": user.display_name, "role": user.role}
+
+
+def online(users: list[dict]) -> dict:
+    return {"type": "online", "online": users}
+
+
+def draw_piece(*, sid: str, username: str, stroke: dict) -> dict:
+    """A live piece of a stroke: ``stroke`` holds its tool, color, width and this piece's points."""
+    return {"type": "draw", "sid": sid, "user": username, **stroke, "end": False}
+
+
+def draw_permission(message: dict, *, may_draw: bool) -> dict:
+    """The ``classroom.permission`` event's message, with what it means for this socket."""
+    return {**message, "may_draw": may_draw}
+
+
+def audio_started(user) -> dict:
+    return {"type": "audio_start", "user": user.username, "sample_rate": AUDIO_SAMPLE_RATE}
+
+
+def audio_stopped() -> dict:
+    return {"type": "audio_stop"}
+
+
+# --- Layer events the consumer sends itself -------------------------------------------------
+
+
+def audio_frame(data: bytes, *, ts: float, sender: str) -> dict:
+    return {"type": AUDIO, "data": data, "ts": ts, "sender": sender}

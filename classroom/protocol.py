@@ -1,7 +1,8 @@
-"""Validation of every text frame a classroom client sends (the message shapes are in events.py).
+"""Validation of every frame a classroom client sends (the message shapes are in events.py).
 
-``parse_frame`` turns raw text into a clean dict or raises ``ProtocolError`` with a code and a
-message the page can show. Nothing here touches the database.
+``parse_frame`` turns raw text into a clean dict, ``check_audio`` checks a binary frame; both
+raise ``ProtocolError`` with a code and a message the page can show. Nothing here touches the
+database.
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from urllib.parse import parse_qs
 
 from django.utils.translation import gettext as _
 
+from .events import AUDIO_MAX_BYTES, AUDIO_MIN_BYTES
 from .models import CHAT_MAX_LENGTH
 
 MAX_TEXT_FRAME = 64 * 1024  # characters; a chat message of 5,000 characters is far below this
@@ -155,3 +158,19 @@ def parse_frame(text: str) -> dict:
     if parser is None:
         raise ProtocolError("unknown_type", _("Unknown message type."))
     return parser(data)
+
+
+def check_audio(data: bytes) -> bytes:
+    """A binary frame of the microphone: 20–100 ms of 16 kHz 16-bit PCM, or ``ProtocolError``."""
+    if not AUDIO_MIN_BYTES <= len(data) <= AUDIO_MAX_BYTES or len(data) % 2:
+        raise ProtocolError("bad_audio", _("Audio frames must be 20–100 ms of 16 kHz 16-bit PCM."))
+    return data
+
+
+def parse_after(query_string: bytes) -> int | None:
+    """``?after=<id>`` of the socket's URL: the newest chat message a reconnecting page already
+    shows (None when absent or not a plain id)."""
+    values = parse_qs(query_string.decode("latin-1")).get("after")
+    if values and values[0].isdigit() and len(values[0]) < 19:
+        return int(values[0])
+    return None

@@ -1,4 +1,4 @@
-"""Reads for the classroom: recent chat, the board, who is online, who may draw."""
+"""Reads for the classroom: who may enter, recent chat, the board, who is online, who may draw."""
 
 from __future__ import annotations
 
@@ -8,8 +8,32 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import display_name_of
+from courses.access import course_or_deny
+from courses.models import Course
 
+from . import audio, permissions
 from .models import ChatMessage, Classroom, Presence, WhiteboardAction
+
+
+def classroom_course(*, user, course_id: int) -> Course:
+    """The course whose classroom ``user`` may enter; otherwise ``Http404`` or
+    ``PermissionDenied``, decided as for the classroom page (``courses.access``)."""
+    return course_or_deny(user, course_id, permissions.can_enter)
+
+
+def classroom_state(*, course_id: int, after: int | None = None) -> dict:
+    """Everything a socket needs on entering: chat (after message ``after`` when given), the
+    board, who is online, who may draw, whether the teacher is on air."""
+    return {
+        "chat": [chat_message_dict(m) for m in chat_recent(course_id=course_id, after=after)],
+        "board": board_state(course_id=course_id),
+        "online": online_users(course_id=course_id),
+        "draw": draw_permissions(course_id=course_id),
+        "audio": audio.microphone_is_on(course_id=course_id),
+        # Clients drop their oldest elements past this, as the server does, so a client that
+        # stayed connected ends with the same board as one that just joined.
+        "board_limit": settings.CLASSROOM_BOARD_MAX_ACTIONS,
+    }
 
 
 def chat_message_dict(message: ChatMessage) -> dict:

@@ -1,6 +1,6 @@
 import pytest
 
-from classroom.consumers import online_frames
+from classroom.online import online_frames
 
 
 @pytest.fixture(autouse=True)

@@ -165,11 +165,11 @@ def test_relaying_to_many_sockets_makes_no_trip_to_the_database_thread(room, mon
 
 
 def test_online_frames_are_shared_for_a_moment_then_read_again(monkeypatch):
-    from classroom import consumers
+    from classroom import online
 
     now = [100.0]
-    monkeypatch.setattr(consumers.time, "monotonic", lambda: now[0])
-    frames = consumers.OnlineFrames(reuse=2.0)
+    monkeypatch.setattr(online.time, "monotonic", lambda: now[0])
+    frames = online.OnlineFrames(reuse=2.0)
     assert frames.get(7) is None
     text = frames.put(7, [{"user": "ann", "name": "Ann", "role": "student"}])
     assert json.loads(text) == {"type": "online", "online": [{"user": "ann", "name": "Ann", "role": "student"}]}
