@@ -6,17 +6,11 @@ Browser tests take ``daphne_server`` (a real Daphne process on the test database
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.conf import settings
 from django.test import Client
 
 from accounts.tests.factories import AdminFactory, StudentFactory, TeacherFactory
-
-# Playwright's sync API keeps an event loop around in this thread; the ORM calls tests make
-# between browser steps are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -121,10 +115,17 @@ def daphne_server(django_db_setup, django_db_blocker, smtp_server):
 
 @pytest.fixture(scope="session")
 def playwright_instance():
+    """Playwright's sync API keeps an event loop in the main thread from its start to the end of
+    the run, so Django takes every ORM call a browser test makes between its steps for one made
+    from async code. Django's check is switched off (DJANGO_ALLOW_ASYNC_UNSAFE) from here on
+    only: browser tests run last, and every other test, the consumer tests above all, runs with
+    the check, so a blocking call in a consumer handler fails them."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        yield playwright
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            yield playwright
 
 
 @pytest.fixture(scope="session")

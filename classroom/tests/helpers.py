@@ -6,10 +6,8 @@ import json
 
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
-from django.conf import settings
 
-from conftest import client_for
-from elearning.asgi import application
+from elearning.testing.sockets import ORIGIN, communicator_for, session_cookie  # noqa: F401 - used by test modules
 
 
 def run(coroutine_function):
@@ -17,23 +15,22 @@ def run(coroutine_function):
     return async_to_sync(coroutine_function)()
 
 
-def session_cookie(user) -> str:
-    return client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
-
-
 class Socket:
-    """A ``WebsocketCommunicator`` through the real ASGI stack (origin check, session auth)."""
+    """A classroom socket as ``user``; ``connect``/``open`` make the communicator."""
 
-    def __init__(self, course_id: int, user=None, *, query: str = "", origin: str = "http://127.0.0.1"):
-        headers = [(b"origin", origin.encode())]
-        if user is not None:
-            headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_cookie(user)}".encode()))
-        path = f"/ws/classroom/{course_id}/" + (f"?{query}" if query else "")
-        self.communicator = WebsocketCommunicator(application, path, headers=headers)
+    def __init__(self, course_id: int, user=None, *, query: str = "", origin: str = ORIGIN):
+        self.path = f"/ws/classroom/{course_id}/" + (f"?{query}" if query else "")
+        self.user = user
+        self.origin = origin
+        self.communicator: WebsocketCommunicator | None = None
+
+    async def connect(self) -> tuple[bool, int | str | None]:
+        self.communicator = await communicator_for(self.path, self.user, origin=self.origin)
+        return await self.communicator.connect()
 
     async def open(self) -> dict:
         """Connect and return the ``state`` with its ``board`` pieces gathered into "board"."""
-        connected, _ = await self.communicator.connect()
+        connected, _ = await self.connect()
         assert connected
         state = await self.receive()
         assert state["type"] == "state", state
@@ -45,7 +42,7 @@ class Socket:
         return state
 
     async def refused_with(self) -> int:
-        connected, _ = await self.communicator.connect()
+        connected, _ = await self.connect()
         assert connected  # accepted, then closed with a code the page explains
         output = await self.communicator.receive_output(timeout=3)
         assert output["type"] == "websocket.close", output

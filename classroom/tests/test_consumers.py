@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from datetime import timedelta
 from types import SimpleNamespace
@@ -10,13 +11,16 @@ from types import SimpleNamespace
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.core.exceptions import SynchronousOnlyOperation
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
 from classroom import events, services
+from classroom.consumers import ClassroomConsumer, Route
 from classroom.models import ChatMessage, Presence, WhiteboardAction
 from courses import services as course_services
+from courses.models import Course
 from courses.tests.factories import CourseFactory
 
 from .helpers import Socket, run
@@ -63,7 +67,7 @@ def test_refusals_carry_a_close_code_the_page_explains(room):
 def test_foreign_origin_is_rejected_before_the_handshake(room):
     async def scenario():
         socket = Socket(room.course.pk, room.student, origin="https://evil.example")
-        connected, _ = await socket.communicator.connect()
+        connected, _ = await socket.connect()
         assert not connected
 
     run(scenario)
@@ -162,6 +166,50 @@ def test_relaying_to_many_sockets_makes_no_trip_to_the_database_thread(room, mon
             await socket.close()
 
     run(scenario)
+
+
+# --- Blocking calls ---------------------------------------------------------------------------
+
+
+def test_consumer_tests_run_with_djangos_async_safety_check():
+    """Only the browser tests switch the check off (conftest.playwright_instance)."""
+    assert not os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
+@pytest.mark.parametrize("blocking", [True, False], ids=["blocking", "through the database thread"])
+def test_a_handler_that_blocks_on_the_database_fails_the_test(room, monkeypatch, blocking):
+    """A query made straight from a handler would stall every socket of the process; Django
+    refuses it, so the consumer tests fail. The same query through database_sync_to_async is
+    fine (the control: the failure comes from the blocking call, not from the patching)."""
+
+    async def ping_with_course_count(consumer, message):
+        count = Course.objects.count() if blocking else await database_sync_to_async(Course.objects.count)()
+        await consumer.send_json({"type": "pong", "courses": count})
+
+    monkeypatch.setitem(ClassroomConsumer.ROUTES, "ping", Route("other", ping_with_course_count))
+
+    async def scenario():
+        socket = Socket(room.course.pk, room.student)
+        await socket.open()
+        await socket.send({"type": "ping"})
+        if blocking:  # the application ends with the handler's exception
+            await socket.communicator.wait(timeout=3)
+        assert (await socket.receive_type("pong"))["courses"] == 1
+        await socket.close()
+
+    if blocking:
+        with pytest.raises(SynchronousOnlyOperation):
+            run(scenario)
+    else:
+        run(scenario)
+
+
+def test_every_message_type_has_a_route_and_a_permission_rule():
+    from classroom import permissions, protocol
+
+    assert set(ClassroomConsumer.ROUTES) == set(protocol.PARSERS)
+    assert set(permissions.RULES) == set(protocol.PARSERS) | {"audio_data"}
+    assert {route.bucket for route in ClassroomConsumer.ROUTES.values()} <= {"chat", "board", "other"}
 
 
 def test_online_frames_are_shared_for_a_moment_then_read_again(monkeypatch):

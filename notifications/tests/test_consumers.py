@@ -5,14 +5,11 @@ import json
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
 
 from accounts.tests.factories import StudentFactory
-from conftest import client_for
-from courses.tests.factories import CourseFactory
-from elearning.asgi import application
 from courses import notices
+from courses.tests.factories import CourseFactory
+from elearning.testing.sockets import communicator_for
 from notifications import services
 from notifications.consumers import CLOSE_NOT_SIGNED_IN
 from notifications.tests.factories import NotificationFactory
@@ -21,12 +18,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PATH = "/ws/notifications/"
 
 
-def socket(user=None, origin="http://127.0.0.1"):
-    headers = [(b"origin", origin.encode())]
-    if user is not None:
-        cookie = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
-        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    return WebsocketCommunicator(application, PATH, headers=headers)
+async def socket(user=None, origin="http://127.0.0.1"):
+    return await communicator_for(PATH, user, origin=origin)
 
 
 async def closed_with(communicator) -> int:
@@ -40,7 +33,7 @@ def test_anonymous_and_blocked_accounts_are_closed_with_a_final_code():
     blocked = StudentFactory(is_blocked=True)
 
     async def scenario():
-        for communicator in (socket(), socket(blocked)):
+        for communicator in (await socket(), await socket(blocked)):
             connected, _ = await communicator.connect()
             assert connected
             assert await closed_with(communicator) == CLOSE_NOT_SIGNED_IN
@@ -50,7 +43,7 @@ def test_anonymous_and_blocked_accounts_are_closed_with_a_final_code():
 
 def test_a_foreign_origin_is_refused(teacher):
     async def scenario():
-        connected, _ = await socket(teacher, origin="https://evil.example").connect()
+        connected, _ = await (await socket(teacher, origin="https://evil.example")).connect()
         assert not connected
 
     async_to_sync(scenario)()
@@ -63,7 +56,7 @@ def test_recipient_gets_the_count_then_each_new_notification_live(teacher):
     bystander = StudentFactory()
 
     async def scenario():
-        mine, theirs = socket(teacher), socket(bystander)
+        mine, theirs = await socket(teacher), await socket(bystander)
         assert (await mine.connect())[0] and (await theirs.connect())[0]
         assert await mine.receive_json_from() == {"type": "notifications.count", "unread": 1}
         assert await theirs.receive_json_from() == {"type": "notifications.count", "unread": 0}
@@ -89,7 +82,7 @@ def test_recipient_gets_the_count_then_each_new_notification_live(teacher):
 
 def test_client_frames_get_sensible_answers(teacher):
     async def scenario():
-        communicator = socket(teacher)
+        communicator = await socket(teacher)
         await communicator.connect()
         await communicator.receive_json_from()
         await communicator.send_to(text_data=json.dumps({"type": "ping"}))

@@ -1,0 +1,39 @@
+"""WebSocket test clients through the site's real ASGI stack (origin check, session auth)."""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+
+from elearning.asgi import application
+
+ORIGIN = "http://127.0.0.1"
+
+
+def session_cookie(user) -> str:
+    """A fresh session of ``user``, as the browser's cookie value (writes the session row)."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+async def communicator_for(path: str, user=None, *, origin: str = ORIGIN) -> WebsocketCommunicator:
+    """A ``WebsocketCommunicator`` for ``path``, signed in as ``user`` (None: anonymous).
+
+    The session is written from the database thread: socket tests run with Django's
+    async-safety check on, so that a blocking call made from async code fails them."""
+    headers = [(b"origin", origin.encode())]
+    if user is not None:
+        cookie = await database_sync_to_async(session_cookie)(user)
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def close_code(communicator: WebsocketCommunicator, timeout: float = 3) -> int:
+    """The code the server closes with, skipping the messages before it."""
+    while True:
+        output = await communicator.receive_output(timeout=timeout)
+        if output["type"] == "websocket.close":
+            return output["code"]
