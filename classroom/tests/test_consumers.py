@@ -293,6 +293,83 @@ def test_chat_flood_is_rate_limited_and_a_relentless_flood_is_disconnected(room,
     assert ChatMessage.objects.count() == 5
 
 
+# --- One classroom never reaches another --------------------------------------------------
+
+
+async def drain(socket) -> list[dict]:
+    """Everything the socket has been sent until it falls quiet."""
+    received = []
+    while not await socket.nothing(timeout=0.3):
+        received.append(await socket.communicator.receive_output())
+    return received
+
+
+def test_chat_board_presence_audio_and_kicks_stay_in_their_own_classroom(room):
+    """Two courses side by side, with one student in both: everything that happens in the first
+    classroom reaches its sockets and none of the second's, and the other way round."""
+    other_teacher = TeacherFactory(username="t_next")
+    other_course = CourseFactory(teacher=other_teacher)
+    only_next = StudentFactory(username="s_next")
+    for student in (room.student, only_next):
+        course_services.enrollment_enroll(student=student, course=other_course)
+
+    async def scenario():
+        there = [Socket(other_course.pk, user) for user in (other_teacher, only_next, room.student)]
+        for socket in there:
+            await socket.open()
+        for socket in there:
+            await drain(socket)  # their own joins
+        teacher, student, both = (Socket(room.course.pk, user) for user in (room.teacher, room.other, room.student))
+        for socket in (teacher, student, both):
+            await socket.open()
+
+        await student.send({"type": "chat", "message": "only here"})
+        assert (await teacher.receive_type("chat"))["message"] == "only here"
+        await teacher.send({"type": "draw", "sid": "p", "tool": "pen", "points": [0.1, 0.1, 0.2, 0.2]})
+        assert (await student.receive_type("draw"))["end"] is False
+        await teacher.send({"type": "draw", "sid": "p", "tool": "pen", "points": [0.3, 0.3], "end": True})
+        assert (await student.receive_type("draw"))["end"] is False  # the last live piece
+        element = (await student.receive_type("draw"))["element"]
+        await teacher.send({"type": "move", "id": element["id"], "dx": 0.1, "dy": 0.1})
+        assert (await student.receive_type("move"))["id"] == element["id"]
+        await teacher.send({"type": "undo"})
+        assert (await student.receive_type("undo"))["id"] == element["id"]
+        await teacher.send({"type": "clear"})
+        await student.receive_type("clear")
+        await teacher.send({"type": "draw_permission", "all": True})
+        assert (await student.receive_type("draw_permission"))["may_draw"] is True
+        await teacher.send({"type": "audio", "state": "start"})
+        await student.receive_type("audio_start")
+        await teacher.send_bytes(PCM_40MS)
+        assert await student.receive_bytes() == PCM_40MS
+        await teacher.send({"type": "audio", "state": "stop"})
+        await student.receive_type("audio_stop")
+        await database_sync_to_async(services.classroom_kick)(course_id=room.course.pk, user_id=room.student.pk)
+        assert await both.closed_with() == events.CLOSE_REMOVED
+        await both.close()
+        await student.close()
+        assert {(await teacher.receive_type("leave"))["user"] for _ in range(2)} == {"s_room", "s_other"}
+
+        for socket in there:
+            assert await drain(socket) == [], socket.user.username
+
+        # …and the other way round: the second classroom's chat and board stay there.
+        await there[1].send({"type": "chat", "message": "only there"})
+        assert (await there[0].receive_type("chat"))["message"] == "only there"
+        await there[0].send({"type": "draw", "sid": "q", "tool": "line", "points": [0, 0, 1, 1], "end": True})
+        assert (await there[1].receive_type("draw"))["end"] is True
+        assert await drain(teacher) == []
+        # The student kicked out of the first classroom is still in the second.
+        await there[2].send({"type": "ping"})
+        assert await there[2].receive_type("pong") == {"type": "pong"}
+        for socket in (*there, teacher):
+            await socket.close()
+
+    run(scenario)
+    assert list(ChatMessage.objects.filter(course=room.course).values_list("body", flat=True)) == ["only here"]
+    assert list(ChatMessage.objects.filter(course=other_course).values_list("body", flat=True)) == ["only there"]
+
+
 # --- Kick -----------------------------------------------------------------------------------
 
 
