@@ -1,4 +1,5 @@
-"""Names of everything that travels through the classroom: groups, layer events, client messages.
+"""Everything that travels through the classroom: groups, layer events, client messages, and
+the functions that build every message the server sends (the consumer writes none itself).
 
 Channel-layer events (between processes) have prefixed types and are handled by the consumer
 method of the same name with dots turned into underscores:

@@ -7,7 +7,7 @@ import json
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 
-from elearning.testing.sockets import ORIGIN, communicator_for, session_cookie  # noqa: F401 - used by test modules
+from elearning.testing.sockets import ORIGIN, communicator_for
 
 
 def run(coroutine_function):

@@ -15,8 +15,7 @@ from classroom import events, services
 from courses import services as course_services
 from courses.tests.factories import CourseFactory
 from elearning.testing.live import LiveServer
-
-from .helpers import session_cookie
+from elearning.testing.sockets import session_cookie
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
