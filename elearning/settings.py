@@ -233,7 +233,10 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
 PROFILE_PHOTO_MAX_BYTES = env.int("PROFILE_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
-PROFILE_PHOTO_MAX_PIXELS = 40_000_000  # larger images are refused as decompression bombs
+# Pixel budgets, checked from the header before anything is decoded (see accounts.photos):
+# JPEGs decode at a reduced scale, other formats whole (4 bytes a pixel).
+PROFILE_PHOTO_MAX_PIXELS = 40_000_000
+PROFILE_PHOTO_MAX_DECODED_PIXELS = 4_000_000
 PROFILE_PHOTO_SIZE = 320  # stored photos are re-encoded squares of this many pixels
 MATERIAL_MAX_UPLOAD_BYTES = env.int("MATERIAL_MAX_UPLOAD_MB", default=100) * 1024 * 1024
 # Behind nginx: the URL prefix of an `internal` location serving MATERIALS_ROOT. Downloads are
