@@ -22,11 +22,11 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from elearning.consumers import SiteConsumer
+from elearning.ratelimit import TokenBucket
 
 from . import audio, events, permissions, selectors, services
 from .online import online_frames
 from .protocol import ProtocolError, check_audio, parse_after, parse_frame
-from .ratelimit import TokenBucket
 from .strokes import StrokeBuffer
 
 logger = logging.getLogger(__name__)

@@ -14,6 +14,8 @@ from urllib.parse import parse_qs
 
 from django.utils.translation import gettext as _
 
+from elearning.parsing import parse_id
+
 from .events import AUDIO_MAX_BYTES, AUDIO_MIN_BYTES
 from .models import CHAT_MAX_LENGTH
 
@@ -171,6 +173,4 @@ def parse_after(query_string: bytes) -> int | None:
     """``?after=<id>`` of the socket's URL: the newest chat message a reconnecting page already
     shows (None when absent or not a plain id)."""
     values = parse_qs(query_string.decode("latin-1")).get("after")
-    if values and values[0].isdigit() and len(values[0]) < 19:
-        return int(values[0])
-    return None
+    return parse_id(values[0]) if values else None

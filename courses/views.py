@@ -104,9 +104,10 @@ def course_detail(request, pk: int):
     if context["can_access_content"]:
         context["materials"] = selectors.course_materials(course=course)
     if context["can_view_feedback"]:
-        context["feedback_summary"] = selectors.feedback_summary(course=course)
-        page = Paginator(selectors.course_feedback(course=course), 10).get_page(request.GET.get("page"))
-        context["feedback_page"] = page
+        summary = context["feedback_summary"] = selectors.feedback_summary(course=course)
+        paginator = Paginator(selectors.course_feedback(course=course), 10)
+        paginator.count = summary["count"]  # already counted by the summary: no second COUNT
+        context["feedback_page"] = paginator.get_page(request.GET.get("page"))
     if permissions.can_leave_feedback(user, course):
         mine = selectors.student_feedback(course=course, student=user)
         context["feedback_form"] = FeedbackForm(instance=mine)

@@ -26,17 +26,22 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @dataclass(frozen=True)
 class SocketExpect:
+    accepted: bool = True  # False: refused during the handshake (HTTP 403)
     close_code: int | None = None  # None: accepted, answers a ping, stays open
 
     def __str__(self) -> str:
+        if not self.accepted:
+            return "refused at the handshake"
         return "open" if self.close_code is None else f"closed with {self.close_code}"
 
 
 OPEN = SocketExpect()
+REFUSED = SocketExpect(accepted=False)
 
 
 def closed(code: int) -> SocketExpect:
-    return SocketExpect(code)
+    """Accepted, then closed with ``code`` before anything is sent: the page can say why."""
+    return SocketExpect(close_code=code)
 
 
 @dataclass
@@ -85,6 +90,8 @@ SOCKET_MATRIX = {
         lambda w: "/ws/notifications/",
         {**dict.fromkeys(ROLES, OPEN), "anonymous": closed(CLOSE_NOT_SIGNED_IN)},
     ),
+    # Any other path, quietly (elearning.consumers.UnknownRouteConsumer).
+    "unknown path": SocketCase("", lambda w: "/ws/classroom/1/../../admin/", dict.fromkeys(ROLES, REFUSED)),
 }
 
 
@@ -127,11 +134,13 @@ def world(db):
 
 
 async def outcome(path: str, user) -> SocketExpect:
-    """Open ``path`` as ``user``: the close code when the server closes it, without sending it
-    anything first; otherwise OPEN once it has answered a ping (it is still listening)."""
+    """Open ``path`` as ``user``: REFUSED when the handshake fails; the close code when the
+    server closes it before sending anything; otherwise OPEN once it has answered a ping (it is
+    still listening)."""
     communicator = await communicator_for(path, user)
     connected, _ = await communicator.connect()
-    assert connected, "refused during the handshake: the page would not learn why"
+    if not connected:
+        return REFUSED
     first = await communicator.receive_output(timeout=3)
     if first["type"] == "websocket.close":
         return closed(first["code"])
