@@ -101,6 +101,18 @@ def test_entering_sends_history_board_and_online_list_and_announces_the_join(roo
     assert not Presence.objects.exists()
 
 
+def test_a_resync_point_that_is_not_a_plain_number_sends_the_whole_recent_chat(room):
+    ChatMessage.objects.create(course=room.course, author=room.teacher, body="hello")
+
+    async def scenario():
+        for query in ("after=%C2%B2", "after=-1", "after=1e3", "after=" + "9" * 19, "after="):
+            socket = Socket(room.course.pk, room.student, query=query)
+            assert [m["message"] for m in (await socket.open())["chat"]] == ["hello"], query
+            await socket.close()
+
+    run(scenario)
+
+
 def test_online_list_counts_a_person_once_and_forgets_stale_entries(room):
     # A socket of a process that crashed: its row is never deleted, only no longer refreshed.
     Presence.objects.create(course=room.course, user=room.other, channel_name="dead!1", seen_at=timezone.now() - timedelta(hours=1))

@@ -91,7 +91,7 @@ SOCKET_MATRIX = {
         {**dict.fromkeys(ROLES, OPEN), "anonymous": closed(CLOSE_NOT_SIGNED_IN)},
     ),
     # Any other path, quietly (elearning.consumers.UnknownRouteConsumer).
-    "unknown path": SocketCase("", lambda w: "/ws/classroom/1/../../admin/", dict.fromkeys(ROLES, REFUSED)),
+    "unknown path": SocketCase("", lambda w: "/ws/nowhere/", dict.fromkeys(ROLES, REFUSED)),
 }
 
 
