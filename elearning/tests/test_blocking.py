@@ -59,7 +59,7 @@ def test_a_block_closes_the_users_classroom_and_badge_sockets(admin_user, teache
     async def scenario():
         room = Socket(course.pk, student)
         await room.open()
-        badge = socket(student)
+        badge = await socket(student)
         assert (await badge.connect())[0]
         await badge.receive_json_from()  # the unread count
         await database_sync_to_async(block)(admin_user, student)
