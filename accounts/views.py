@@ -15,6 +15,7 @@ from django.views.static import serve
 from django.views.generic import FormView, UpdateView
 
 from elearning.ratelimit import window_allows
+from elearning.realtime import sockets_recheck_on_commit
 
 from . import services
 
@@ -112,6 +113,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)  # this session stays signed in; the others end
+        sockets_recheck_on_commit(form.user.pk)
+        return response
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     """The e-mail goes through the task queue; a client asking too often is told to wait."""
@@ -131,3 +137,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # every session of the user ends
+        sockets_recheck_on_commit(form.user.pk)
+        return response
