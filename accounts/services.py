@@ -1,15 +1,16 @@
-"""Writes to accounts: creating users, editing profiles, blocking."""
+"""Writes to accounts: creating users, editing profiles, blocking, status updates."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import signals
-from .models import User
+from .models import StatusUpdate, User
 
 EMAIL_TAKEN = gettext_lazy("An account with this e-mail address already exists.")
 
@@ -87,3 +88,24 @@ def user_set_blocked(*, user: User, blocked: bool) -> bool:
     if changed and blocked:
         signals.user_blocked.send(sender=User, user=user)
     return changed
+
+
+def status_update_post(*, user: User, text: str) -> StatusUpdate:
+    """Post the user's status; it replaces the one they had (one row per user) and runs 24 hours
+    from now. Parallel posts are safe: the unique user column lets one insert win and the
+    others update it."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write something first.")})
+    status, _created = StatusUpdate.objects.update_or_create(
+        user=user, defaults={"text": text, "created_at": timezone.now()}
+    )
+    return status
+
+
+def status_update_delete(*, user: User) -> bool:
+    """Take the user's own status down. Returns whether there was an active one to remove."""
+    statuses = StatusUpdate.objects.filter(user=user)
+    was_active = statuses.active().exists()
+    statuses.delete()
+    return was_active
