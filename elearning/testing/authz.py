@@ -59,4 +59,4 @@ class Case:
     url: Callable[[Any], str]
     expect: dict[str, Expect]
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: dict | Callable[[Any], dict] = field(default_factory=dict)  # or built from the world

@@ -17,6 +17,7 @@ from classroom.tests import authz as classroom_authz
 from conftest import client_for
 from courses import services as course_services
 from courses.tests import authz as courses_authz
+from courses.tests import authz_people as people_authz
 from courses.tests.factories import CourseFactory, MaterialFactory
 from elearning.testing.authz import (
     FORBIDDEN,
@@ -32,7 +33,13 @@ from elearning.testing.authz import (
 )
 from notifications.tests import authz as notifications_authz
 
-APP_MATRICES = [accounts_authz.MATRIX, courses_authz.MATRIX, classroom_authz.MATRIX, notifications_authz.MATRIX]
+APP_MATRICES = [
+    accounts_authz.MATRIX,
+    courses_authz.MATRIX,
+    people_authz.MATRIX,
+    classroom_authz.MATRIX,
+    notifications_authz.MATRIX,
+]
 
 
 def url_keys(patterns=None, namespace=None, prefix=""):
@@ -170,7 +177,8 @@ def test_role_gets_declared_response(world, key):
     failures = []
     for role in ROLES:
         client = client_for(getattr(world, role))
-        response = getattr(client, case.method)(url, case.data)
+        data = case.data(world) if callable(case.data) else case.data  # e.g. ids from the world
+        response = getattr(client, case.method)(url, data)
         expected = case.expect[role]
         got = Expect(response.status_code, response.get("Location") if expected.location else None)
         ok = got.status == expected.status and (
