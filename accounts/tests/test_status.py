@@ -161,3 +161,10 @@ def test_home_page_query_counts_are_flat_with_statuses(login, school):
     assert statuses_for(viewer=school.amy).count() == 30  # the feed shows the newest 30
     # session, user, unread badge, statuses; then each dashboard's own reads.
     assert (student_count, teacher_count) == (6, 7)
+
+
+def test_statuses_show_their_age(login, school):
+    age(services.status_update_post(user=school.amy, text="Earlier"), 3)
+    services.status_update_post(user=school.bo, text="Now")
+    page = login(school.bo).get("/").content.decode()
+    assert "3\xa0hours ago" in page and "just now" in page
