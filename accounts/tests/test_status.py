@@ -13,6 +13,7 @@ from accounts.tests.factories import StudentFactory, TeacherFactory
 from courses import services as course_services
 from courses.selectors import statuses_for
 from courses.tests.factories import CourseFactory, EnrollmentFactory
+from elearning.testing.parallel import run_parallel
 from elearning.testing.queries import assert_queries_flat
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,17 @@ def test_posting_again_replaces_the_status(student):
     assert StatusUpdate.objects.filter(user=student).count() == 1
     assert second.pk == first.pk and second.text == "Done with algebra!"
     assert second.created_at >= first.created_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_posts_leave_one_status():
+    student = StudentFactory()
+    texts = iter(range(8))
+    _results, errors = run_parallel(
+        lambda: services.status_update_post(user=student, text=f"status {next(texts)}"), 8
+    )
+    assert errors == []
+    assert StatusUpdate.objects.filter(user=student).count() == 1
 
 
 def test_the_database_allows_one_status_per_user(student):
