@@ -58,6 +58,10 @@ def test_teacher_finds_and_adds_a_student_who_then_posts_a_status_a_classmate_se
     amy_page = page_as(amy)
     amy_page.goto("/")
     expect(amy_page.locator("#notification-badge [data-notification-count]").first).to_have_text("1")
+    # An empty status comes back with the error in place; she writes it there.
+    amy_page.get_by_role("button", name="Post status").click()
+    expect(amy_page.get_by_text("Write something first.")).to_be_visible()
+    look(amy_page, "status-error")
     amy_page.get_by_label("Your status").fill("Working on fractions <b>tonight</b> & tomorrow")
     amy_page.get_by_role("button", name="Post status").click()
     expect(amy_page.get_by_text("Your status is up for the next 24 hours.")).to_be_visible()
