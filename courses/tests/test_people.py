@@ -201,3 +201,9 @@ def test_search_page_query_count_is_flat(login, teacher):
     # session, user, unread badge, the teacher's courses, count, the page, its enrollments and
     # blocks with the teacher's courses.
     assert count == 8
+
+
+def test_the_roster_links_to_the_search_for_its_course(login, teacher):
+    course = CourseFactory(teacher=teacher)
+    page = login(teacher).get(f"/courses/{course.pk}/roster/").content.decode()
+    assert f'href="/accounts/search/?role=student&amp;course={course.pk}"' in page
