@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import signals
+from . import photos, signals
+from .photos import CheckedPhoto
 from .models import StatusUpdate, User
 
 EMAIL_TAKEN = gettext_lazy("An account with this e-mail address already exists.")
@@ -22,6 +23,13 @@ def _delete_file_on_commit(field_file) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+def _reencode(photo: CheckedPhoto) -> ContentFile:
+    try:
+        return photos.reencode(photo)
+    except ValidationError as error:
+        raise ValidationError({"photo": error.error_list}) from None
+
+
 def user_create(
     *,
     username: str,
@@ -29,12 +37,13 @@ def user_create(
     password: str,
     role: str,
     full_name: str = "",
-    photo: ContentFile | None = None,
+    photo: CheckedPhoto | None = None,
 ) -> User:
     user = User(username=username, email=email, role=role, full_name=full_name)
     user.set_password(password)
     if photo is not None:
-        user.photo.save(photo.name, photo, save=False)
+        image = _reencode(photo)  # the decode, now that the rest of the form is valid
+        user.photo.save(image.name, image, save=False)
     try:
         with transaction.atomic():
             user.save()
@@ -55,17 +64,18 @@ def user_update_profile(
     full_name: str,
     email: str,
     bio: str,
-    photo: ContentFile | None = None,
+    photo: CheckedPhoto | None = None,
     remove_photo: bool = False,
 ) -> User:
+    image = _reencode(photo) if photo is not None else None
     user.full_name = full_name
     user.email = email
     user.bio = bio
-    if photo is not None or remove_photo:
+    if image is not None or remove_photo:
         _delete_file_on_commit(user.photo)
         user.photo = None
-    if photo is not None:
-        user.photo.save(photo.name, photo, save=False)
+    if image is not None:
+        user.photo.save(image.name, image, save=False)
     try:
         with transaction.atomic():
             user.save()
