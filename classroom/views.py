@@ -14,7 +14,7 @@ from courses.access import course_or_deny
 
 from . import events, permissions, selectors, services
 from .forms import ChatForm
-from .ratelimit import window_allows
+from elearning.ratelimit import window_allows
 
 NO_ENTRY = gettext_lazy("Only the course's teacher and its enrolled students can enter its classroom.")
 
