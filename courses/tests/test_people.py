@@ -207,3 +207,13 @@ def test_the_roster_links_to_the_search_for_its_course(login, teacher):
     course = CourseFactory(teacher=teacher)
     page = login(teacher).get(f"/courses/{course.pk}/roster/").content.decode()
     assert f'href="/accounts/search/?role=student&amp;course={course.pk}"' in page
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "a\x00b"}, {"role": "\x00"}, {"course": "\x00"}, {"course": "1e9"}, {"course": str(10**30)},
+     {"q": "%_%"}, {"q": "' OR 1=1 --"}, {"page": "\x00"}],
+)
+def test_odd_search_input_never_breaks_the_page(login, teacher, params):
+    response = login(teacher).get(SEARCH, params)
+    assert response.status_code in (200, 404)
