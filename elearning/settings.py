@@ -269,6 +269,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 NOTIFICATION_EMAIL_RETRY_DELAYS = [60, 300, 1800]
 
 # --- Security -------------------------------------------------------------------------------
+# Sessions are read from the cache and written through to the database: a signed-in page
+# makes no session query (bench/pages.py). The cache is this process's memory, or Redis when
+# REDIS_URL is set, which several processes need anyway ("Scaling out").
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the classroom page's fallback POSTs read it
 SECURE_CONTENT_TYPE_NOSNIFF = True
