@@ -42,11 +42,14 @@ PAGES = [
     ("course page, student", "student", "course", 7),
     # course + student count + feedback summary + page + materials
     ("course page, teacher", "teacher", "course", 7),
-    ("student dashboard", "student", "/", 4),  # enrolled courses + courses to join
-    ("teacher dashboard", "teacher", "/", 5),  # courses + recent feedback + average
-    ("admin dashboard", "admin_user", "/", 4),  # head counts + newest accounts
+    # Every dashboard also lists the status updates of people who share a course (1).
+    ("student dashboard", "student", "/", 5),  # enrolled courses + courses to join
+    ("teacher dashboard", "teacher", "/", 6),  # courses + recent feedback + average
+    ("admin dashboard", "admin_user", "/", 5),  # head counts + newest accounts
     ("roster", "teacher", "roster", 5),  # course + enrollments + blocks
     ("notification centre", "teacher", "/notifications/", 4),  # count + page
+    # the teacher's courses + count + page + the page's enrollments and blocks in those courses
+    ("people search", "teacher", "/accounts/search/", 7),
 ]
 
 
