@@ -159,27 +159,22 @@ class BasicGenerator:
                 self.by_kind[term.kind][term] += 1
 
     def _term_score(self, term: Term) -> float:
+        """How good a blank the term makes: names and years are facts worth asking; a long word
+        the document uses a few times is a concept; a word in one sentence out of ten is
+        the document's everyday vocabulary (or its topic), no question in it."""
         frequency = self.term_sentences[term.text.lower()]
-        share = frequency / max(1, len(self.sentences))
-        if share > 0.2 and len(self.sentences) > 20:
-            return 0.0  # in every other sentence: the topic itself, no question in it
-        score = math.log(1 + frequency) + 0.1 * min(len(term.text), 20)
+        if len(self.sentences) > 20 and frequency / len(self.sentences) > 0.1:
+            return 0.0
         if term.kind == "name":
-            score += 1.0 + 0.5 * (term.text.count(" "))
-        elif term.kind == "number":
-            score += 1.5 if len(term.text) == 4 else 0.3  # years make good blanks
-        if frequency == 1 and term.kind == "word":
-            score -= 0.5
-        return score
+            return 3.0 + min(2.0, math.log(1 + frequency)) + 0.5 * term.text.count(" ")
+        if term.kind == "number":
+            return 2.5 if len(term.text) == 4 else 1.0  # years make good blanks
+        score = 1.0 + min(2.0, math.log(1 + frequency)) + 0.05 * min(len(term.text), 16)
+        return score - (0.7 if frequency == 1 else 0.0)
 
-    def _best_term(self, index: int) -> tuple[Term | None, float]:
-        terms = self.sentence_terms[index]
-        scored = [(self._term_score(term), term) for term in terms]
-        scored = [pair for pair in scored if pair[0] > 0]
-        if not scored:
-            return None, 0.0
-        score, term = max(scored, key=lambda pair: pair[0])
-        return term, score
+    def _ranked_terms(self, index: int) -> list[tuple[float, Term]]:
+        scored = [(self._term_score(term), term) for term in dict.fromkeys(self.sentence_terms[index])]
+        return sorted((pair for pair in scored if pair[0] > 0), key=lambda pair: -pair[0])
 
     def _distractors(self, term: Term, sentence: str, rng: random.Random, wanted: int) -> list[str]:
         if term.kind == "number":
@@ -238,19 +233,21 @@ class BasicGenerator:
                     chosen.append(candidate)
         return chosen[:wanted]
 
-    def candidates(self, pages: set[int] | None = None) -> list[tuple[float, Sentence, Term]]:
-        """Every sentence that can carry a blank, best first (on the given pages only, if set)."""
+    def candidates(self, pages: set[int] | None = None) -> list[tuple[float, Sentence, list[Term]]]:
+        """Every sentence that can carry a blank with its terms best first; best sentences
+        first (on the given pages only, if set)."""
         found = []
         for index, sentence in enumerate(self.sentences):
             if pages is not None and sentence.page not in pages:
                 continue
-            term, score = self._best_term(index)
-            if term is None:
+            ranked = self._ranked_terms(index)
+            if not ranked:
                 continue
+            score = ranked[0][0]
             # Mid-length sentences read best as questions.
             length = len(sentence.text.split())
             score += 0.5 if 12 <= length <= 30 else 0.0
-            found.append((score, sentence, term))
+            found.append((score, sentence, [term for _s, term in ranked]))
         found.sort(key=lambda entry: (-entry[0], entry[1].order))
         return found
 
@@ -282,20 +279,25 @@ class BasicGenerator:
         used_words: list[set[str]] = list(avoid_words)
         chosen: list[tuple[Sentence, dict]] = []
 
-        def take(sentence: Sentence, term: Term) -> bool:
-            key = term.text.lower()
-            words = tokens(sentence.text)
-            if key in used_terms or normalise(sentence.text) in avoid_quotes:
+        def take(sentence: Sentence, terms: list[Term]) -> bool:
+            if normalise(sentence.text) in avoid_quotes:
                 return False
-            if any(is_near_duplicate(words, other) for other in used_words):
-                return False
-            item = self.make_item(kind, sentence, term)
-            if item is None:
-                return False
-            used_terms.add(key)
-            used_words.append(words)
-            chosen.append((sentence, item))
-            return True
+            for term in terms:  # the best term not blanked already
+                key = term.text.lower()
+                if key in used_terms:
+                    continue
+                item = self.make_item(kind, sentence, term)
+                if item is None:
+                    continue
+                # Judged as the review judges it: by the question (or front) as shown.
+                words = tokens(item.get("question") or item.get("front"))
+                if any(is_near_duplicate(words, other) for other in used_words):
+                    continue
+                used_terms.add(key)
+                used_words.append(words)
+                chosen.append((sentence, item))
+                return True
+            return False
 
         # Stretches by sentence order, so a long document is covered end to end.
         total = len(self.sentences)
@@ -303,16 +305,16 @@ class BasicGenerator:
         for entry in ranked:
             stretches[entry[1].order * count // max(1, total)].append(entry)
         for stretch in sorted(stretches):
-            for _score, sentence, term in stretches[stretch]:
-                if take(sentence, term):
+            for _score, sentence, terms in stretches[stretch]:
+                if take(sentence, terms):
                     break
             if len(chosen) >= count:
                 break
-        for _score, sentence, term in ranked:
+        for _score, sentence, terms in ranked:
             if len(chosen) >= count:
                 break
             if not any(sentence is s for s, _ in chosen):
-                take(sentence, term)
+                take(sentence, terms)
         chosen.sort(key=lambda pair: pair[0].order)
         return [item for _sentence, item in chosen[:count]]
 

@@ -302,9 +302,11 @@ def _chunk_of(pages_text: list[str], numbers: list[int], *, share: int, budget: 
     chosen = numbers
     if sum(len(pages_text[n - 1]) for n in numbers) > budget:
         average = sum(len(pages_text[n - 1]) for n in numbers) / len(numbers)
-        room = max(1, int(budget // max(1.0, average)))
-        if room < len(numbers):
-            chosen = sorted({numbers[i * len(numbers) // room] for i in range(room)})
+        room = max(1, int(budget // (average + len(PAGE_MARKER) + 8)))
+        if room == 1:
+            chosen = [numbers[len(numbers) // 2]]
+        elif room < len(numbers):  # first and last page included, the rest evenly between
+            chosen = sorted({numbers[i * (len(numbers) - 1) // (room - 1)] for i in range(room)})
     parts: list[str] = []
     used = 0
     kept: list[int] = []
