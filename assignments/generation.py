@@ -50,6 +50,7 @@ BASIC = "basic"
 MODEL = "model"
 SPARE_SHARE = 0.25  # each stretch is asked for this much more than its share, for the checks to cull
 PAGE_MARKER = "=== Page {} ==="
+MAX_AVOID = 60  # items listed as "do not repeat" in a request (about 20 tokens each)
 
 
 class Stage(StrEnum):
@@ -450,11 +451,16 @@ def _ask_chunks(chunks: list[Chunk], *, kind: str, language: str, api_key: str |
     only lose that chunk unless every chunk failed."""
     total = {"model": settings.OPENAI_MODEL, "prompt_tokens": 0, "completion_tokens": 0, "rejected": 0}
     failures: list[GenerationError] = []
+    written: list[dict] = []
     with llm.make_client(api_key) as client:
         for chunk in chunks:
             wanted = chunk.share + max(1, math.ceil(chunk.share * SPARE_SHARE))
+            # Each stretch is told what the earlier ones produced, so a phrase the document
+            # repeats (a running header, a recurring definition) is not asked about twice.
+            avoid = written[-MAX_AVOID:]
             try:
-                chunk.items, usage = _ask_one(client, chunk, kind=kind, language=language, wanted=wanted)
+                chunk.items, usage = _ask_one(client, chunk, kind=kind, language=language, wanted=wanted, avoid=avoid)
+                written.extend(chunk.items)
             except GenerationError as exc:
                 if exc.code not in ("bad_output", "schema"):
                     raise

@@ -111,7 +111,7 @@ class ModelServer:
                     request = json.loads(raw)
                 except ValueError:
                     return self._send(error(400, "request body is not JSON"))
-                request["_headers"] = dict(self.headers)
+                request["_headers"] = {name.lower(): value for name, value in self.headers.items()}
                 with server._lock:
                     server.requests.append(request)
                     reply = server._script.popleft() if server._script else None
@@ -212,8 +212,17 @@ def grounded_responder(
                 if 8 <= len(words) <= 40:
                     sentences.append((number, sentence))
         rng.shuffle(sentences)
+        # Like a model that follows "do not repeat": no question close to one listed or given.
+        user = next((m["content"] for m in reversed(request.get("messages", [])) if m.get("role") == "user"), "")
+        listed = user.split("Do not repeat", 1)[1].split("\n\n", 1)[0] if "Do not repeat" in user else ""
+        written = [_words(line) for line in listed.splitlines()[1:] if line.startswith("- ")]
         items = []
-        for number, sentence in sentences[:wanted]:
+        for number, sentence in sentences:
+            if len(items) == wanted:
+                break
+            if any(_similar(_words(sentence), other) for other in written):
+                continue
+            written.append(_words(sentence))
             counter["items"] += 1
             words = [w.strip(".,;:") for w in sentence.split()]
             long_words = [w for w in words if len(w) >= 6] or words
@@ -241,3 +250,11 @@ def grounded_responder(
         )
 
     return respond
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in re.findall(r"[^\W\d_]+", text.lower()) if word not in ("which", "word", "completes", "it")}
+
+
+def _similar(a: set[str], b: set[str]) -> bool:
+    return bool(a or b) and len(a & b) / len(a | b) >= 0.8
