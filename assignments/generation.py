@@ -169,7 +169,7 @@ def generate(
             budget=settings.ASSIGNMENT_CHUNK_CHARS,
             max_chunks=settings.ASSIGNMENT_MAX_CHUNKS,
         )
-        usage = _ask_chunks(chunks, kind=kind, language=language, api_key=api_key)
+        usage = _ask_chunks(chunks, pages_text, count=count, kind=kind, language=language, api_key=api_key)
         result = GenerationResult(
             items=[], generator=MODEL, model=usage["model"], prompt_tokens=usage["prompt_tokens"],
             completion_tokens=usage["completion_tokens"], language=language, pages=len(pages_text),
@@ -446,12 +446,22 @@ def _ask_one(client, chunk: Chunk, *, kind: str, language: str, wanted: int, avo
     raise last
 
 
-def _ask_chunks(chunks: list[Chunk], *, kind: str, language: str, api_key: str | None) -> dict:
+def _ask_chunks(
+    chunks: list[Chunk], pages_text: list[str], *, count: int, kind: str, language: str, api_key: str | None
+) -> dict:
     """Fill each chunk's items; transport failures end the run, content failures of a chunk
-    only lose that chunk unless every chunk failed."""
+    only lose that chunk unless every chunk failed. When the answers hold fewer valid items
+    than ``count``, one more request asks pages not sent yet for the rest (appended to
+    ``chunks`` as a chunk with no share of its own)."""
     total = {"model": settings.OPENAI_MODEL, "prompt_tokens": 0, "completion_tokens": 0, "rejected": 0}
     failures: list[GenerationError] = []
     written: list[dict] = []
+
+    def add(usage: dict) -> None:
+        total["model"] = usage.get("model", total["model"])
+        for key in ("prompt_tokens", "completion_tokens", "rejected"):
+            total[key] += usage.get(key, 0)
+
     with llm.make_client(api_key) as client:
         for chunk in chunks:
             wanted = chunk.share + max(1, math.ceil(chunk.share * SPARE_SHARE))
@@ -466,11 +476,24 @@ def _ask_chunks(chunks: list[Chunk], *, kind: str, language: str, api_key: str |
                     raise
                 failures.append(exc)
                 usage = getattr(exc, "usage", {})
-            total["model"] = usage.get("model", total["model"])
-            for key in ("prompt_tokens", "completion_tokens", "rejected"):
-                total[key] += usage.get(key, 0)
-    if failures and len(failures) == len(chunks):
-        raise failures[-1]
+            add(usage)
+        if failures and len(failures) == len(chunks):
+            raise failures[-1]
+        missing = count - len(written)
+        if missing > 0:
+            sent = {number for chunk in chunks for number in chunk.pages}
+            unsent = [text if number not in sent else "" for number, text in enumerate(pages_text, start=1)]
+            source = unsent if any(text.strip() for text in unsent) else pages_text
+            (extra,) = plan_chunks(source, count=1, budget=settings.ASSIGNMENT_CHUNK_CHARS, max_chunks=1)
+            extra.share = 0
+            wanted = missing + max(1, math.ceil(missing * SPARE_SHARE))
+            try:
+                extra.items, usage = _ask_one(client, extra, kind=kind, language=language, wanted=wanted, avoid=written[-MAX_AVOID:])
+                add(usage)
+                chunks.append(extra)
+            except GenerationError as exc:  # the run already has items: keep them
+                logger.info("top-up request failed: %s %s", exc.code, exc.detail)
+                add(getattr(exc, "usage", {}))
     return total
 
 

@@ -316,5 +316,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # pypdf warns about every font it cannot fully decode; text extraction goes on regardless.
         "pypdf": {"level": "ERROR"},
+        # The openai SDK's HTTP client logs every request at INFO.
+        "httpx": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},
     },
 }

@@ -320,3 +320,26 @@ def test_regenerate_errors_are_generation_errors(server):
     with pytest.raises(GenerationError) as caught:
         regenerate_item(PAGES, kind="quiz", item={"question": "Q?", "page": 1}, existing=[])
     assert caught.value.code == "rate_limited"
+
+
+def test_a_short_answer_is_topped_up_once_from_pages_not_sent(server, settings):
+    settings.ASSIGNMENT_CHUNK_CHARS = 4_000
+    settings.ASSIGNMENT_MAX_CHUNKS = 1
+    pages = biology_pages(20)  # more than one chunk holds: some pages are not sent at first
+    responder = grounded_responder()
+    server.script(json_completion({"questions": [GOOD["questions"][0]]}))  # 1 of the 4 asked for
+    server.responder = responder
+    result = generate(text_pdf(pages), kind="quiz", count=4)
+    assert len(server.requests) == 2
+    first = {number for number, _t in request_pages(server.requests[0])}
+    second = {number for number, _t in request_pages(server.requests[1])}
+    assert second and not first & second
+    assert "Write 4 quiz questions" in server.requests[1]["messages"][1]["content"]  # 3 missing + spare
+    assert len(result.items) == 4
+    assert result.prompt_tokens == 120 + sum(len(m["content"]) for m in server.requests[1]["messages"]) // 4
+
+
+def test_a_failing_top_up_keeps_what_the_run_has(server):
+    server.script(json_completion({"questions": GOOD["questions"][:2]}), error(500), error(500), error(500))
+    result = generate(PDF, kind="quiz", count=3)
+    assert len(result.items) == 2 and len(server.requests) == 4
