@@ -27,6 +27,7 @@ ALL_STOPWORDS = set().union(*STOPWORD_SETS.values())
 
 # Sentence ends: . ! ? and their Arabic/CJK forms, followed by space or the end.
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？؟])\s+|(?<=[。！？])")
+_LETTER = re.compile(r"[^\W\d_]")
 _HYPHEN_LINE = re.compile(r"(\w)-\n(\w)")
 _WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 _NUMBER = re.compile(r"^\d{2,4}$|^\d+[.,]\d+$")
@@ -89,7 +90,7 @@ def _usable(sentence: str) -> bool:
     words = sentence.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS or len(sentence) > MAX_SENTENCE_CHARS:
         return False
-    letters = sum(ch.isalpha() for ch in sentence)
+    letters = len(_LETTER.findall(sentence))
     if letters < 0.6 * len(sentence):
         return False  # tables, formulas, references
     if "http" in sentence or "@" in sentence or sentence.isupper():

@@ -50,6 +50,7 @@ BASIC = "basic"
 MODEL = "model"
 SPARE_SHARE = 0.25  # each stretch is asked for this much more than its share, for the checks to cull
 PAGE_MARKER = "=== Page {} ==="
+MAX_ITEMS = 100  # a bound on what one run may ask for, whatever the caller passes
 MAX_AVOID = 60  # items listed as "do not repeat" in a request (about 20 tokens each)
 
 
@@ -94,6 +95,7 @@ class GenerationError(Exception):
         self.message = message
         self.code = code
         self.detail = detail
+        self.usage: dict = {}  # tokens spent before the failure, when a model answered
 
     @classmethod
     def for_code(cls, code: str, detail: str = "") -> GenerationError:
@@ -151,7 +153,7 @@ def generate(
     """
     if kind not in KINDS:
         raise GenerationError.for_code("kind")
-    count = max(1, int(count))
+    count = max(1, min(int(count), MAX_ITEMS))
     timings: dict[str, float] = {}
 
     started = time.perf_counter()
@@ -421,8 +423,12 @@ def _ask_one(client, chunk: Chunk, *, kind: str, language: str, wanted: int, avo
         try:
             answer = llm.ask_json(client, messages, schema_name=ITEMS_KEY[kind], schema=SCHEMAS[kind])
         except llm.ModelError as exc:
+            usage["prompt_tokens"] += exc.prompt_tokens
+            usage["completion_tokens"] += exc.completion_tokens
             if exc.code != "bad_output":
-                raise GenerationError.for_code(exc.code, exc.detail) from exc
+                failure = GenerationError.for_code(exc.code, exc.detail)
+                failure.usage = usage
+                raise failure from exc
             logger.info("unreadable model answer: %s", exc.detail)
             last = GenerationError.for_code("bad_output", exc.detail)
             continue
@@ -471,13 +477,15 @@ def _ask_chunks(
             try:
                 chunk.items, usage = _ask_one(client, chunk, kind=kind, language=language, wanted=wanted, avoid=avoid)
                 written.extend(chunk.items)
+                add(usage)
             except GenerationError as exc:
+                add(exc.usage)
                 if exc.code not in ("bad_output", "schema"):
+                    exc.usage = dict(total)  # what the whole run spent, for the budget
                     raise
                 failures.append(exc)
-                usage = getattr(exc, "usage", {})
-            add(usage)
         if failures and len(failures) == len(chunks):
+            failures[-1].usage = dict(total)
             raise failures[-1]
         missing = count - len(written)
         if missing > 0:
@@ -493,7 +501,7 @@ def _ask_chunks(
                 chunks.append(extra)
             except GenerationError as exc:  # the run already has items: keep them
                 logger.info("top-up request failed: %s %s", exc.code, exc.detail)
-                add(getattr(exc, "usage", {}))
+                add(exc.usage)
     return total
 
 

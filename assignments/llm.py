@@ -30,10 +30,13 @@ _mode_cache: dict[tuple[str, str], int] = {}
 class ModelError(Exception):
     """``code``: timeout, rate_limited, server_error, auth, bad_output."""
 
-    def __init__(self, code: str, detail: str = ""):
+    def __init__(self, code: str, detail: str = "", *, prompt_tokens: int = 0, completion_tokens: int = 0):
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
         self.detail = detail
+        # An answer that could not be used was still paid for.
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
 
 
 @dataclass
@@ -109,12 +112,13 @@ def _answer(completion, model: str) -> Answer:
     choices = getattr(completion, "choices", None) or []
     message = choices[0].message if choices else None
     content = (getattr(message, "content", None) or "") if message else ""
+    spent = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens}
     if not content and message is not None and getattr(message, "refusal", None):
-        raise ModelError("bad_output", f"refused: {message.refusal}")
+        raise ModelError("bad_output", f"refused: {message.refusal}", **spent)
     data = parse_json(content)
     if data is None:
         finish = getattr(choices[0], "finish_reason", "") if choices else ""
-        raise ModelError("bad_output", f"no JSON in the answer (finish_reason={finish!r}): {content[:200]!r}")
+        raise ModelError("bad_output", f"no JSON in the answer (finish_reason={finish!r}): {content[:200]!r}", **spent)
     return Answer(
         data=data,
         content=content,

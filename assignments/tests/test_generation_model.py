@@ -102,13 +102,24 @@ def test_malformed_json_is_asked_again_then_refused(server):
     assert caught.value.code == "bad_output"
     assert "could not be read" in caught.value.message
     assert len(server.requests) == 2
+    assert caught.value.usage["prompt_tokens"] == 240  # unreadable answers are paid for too
+
+
+def test_tokens_spent_before_a_failure_are_reported(server, settings):
+    settings.ASSIGNMENT_CHUNK_CHARS = 3_000
+    settings.ASSIGNMENT_MAX_CHUNKS = 2
+    server.script(json_completion(GOOD, prompt_tokens=500, completion_tokens=70), error(500), error(500), error(500))
+    with pytest.raises(GenerationError) as caught:
+        generate(text_pdf(biology_pages(10)), kind="quiz", count=4)
+    assert caught.value.code == "server_error"
+    assert caught.value.usage["prompt_tokens"] == 500 and caught.value.usage["completion_tokens"] == 70
 
 
 def test_malformed_once_then_good(server):
     server.script(completion("{not json"), json_completion(GOOD))
     result = generate(PDF, kind="quiz", count=3)
     assert len(result.items) == 3 and len(server.requests) == 2
-    assert result.prompt_tokens == 120  # the unreadable answer had no items to count
+    assert result.prompt_tokens == 240  # both answers were paid for
 
 
 def test_wrong_schema(server):
