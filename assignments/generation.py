@@ -80,6 +80,10 @@ MESSAGES = {
         "happening, try another model."
     ),
     "server_error": _("The model server failed. Try again later."),
+    "no_sentences": _(
+        "This PDF has too little running text to make questions from (the basic generator needs "
+        "whole sentences). Configure a model to use it, or write the items by hand."
+    ),
     "auth": _("The model server refused the API key. Check the key on your profile or the site's settings."),
     "kind": _("Unknown kind of assignment."),
 }
@@ -100,8 +104,8 @@ class GenerationError(Exception):
     @classmethod
     def for_code(cls, code: str, detail: str = "") -> GenerationError:
         message_code = code
-        if code == "auth":  # told apart in the message; the program sees a server error
-            code = "server_error"
+        # Told apart in the message; the program sees the documented codes.
+        code = {"auth": "server_error", "no_sentences": "no_text"}.get(code, code)
         if message_code == "too_large":
             message = gettext(MESSAGES["too_large"]) % {
                 "mb": settings.ASSIGNMENT_PDF_MAX_MB,
@@ -193,7 +197,7 @@ def generate(
     if not result.items:
         # The document had text, but nothing to ask about (the basic generator found no
         # sentence with a term to blank, or every model item was rejected).
-        raise GenerationError.for_code("schema" if result.generator == MODEL else "no_text")
+        raise GenerationError.for_code("schema" if result.generator == MODEL else "no_sentences")
     result.timings = timings
     return result
 
@@ -205,9 +209,13 @@ def regenerate_item(
     item: dict,
     existing: list[dict],
     api_key: str | None = None,
+    usage: dict | None = None,
 ) -> dict:
     """A new item in place of ``item``, from the same page (and its neighbours) when it cites
-    one, unlike ``item`` and every item of ``existing``. Raises GenerationError."""
+    one, unlike ``item`` and every item of ``existing``. Raises GenerationError.
+
+    Pass a dict as ``usage`` to have the model's ``prompt_tokens``, ``completion_tokens`` and
+    ``model`` written into it (also when a GenerationError is raised: see its ``usage``)."""
     if kind not in KINDS:
         raise GenerationError.for_code("kind")
     if not pages_text or not any(page.strip() for page in pages_text):
@@ -227,22 +235,31 @@ def regenerate_item(
             chunk = plan_chunks(pages_text, count=1, budget=settings.ASSIGNMENT_CHUNK_CHARS, max_chunks=1)[0]
         language = detect_language(sample_text(pages_text))
         with llm.make_client(api_key) as client:
-            candidates, _usage = _ask_one(client, chunk, kind=kind, language=language, wanted=3, avoid=avoid)
+            try:
+                candidates, spent = _ask_one(client, chunk, kind=kind, language=language, wanted=3, avoid=avoid)
+            except GenerationError as exc:
+                if usage is not None:
+                    usage.update(exc.usage)
+                raise
+        if usage is not None:
+            usage.update(spent)
     else:
         generator = basic.BasicGenerator(pages_text)
         candidates = generator.generate(kind, 3, avoid=avoid, pages=set(near) or None)
         if not candidates and near:
             candidates = generator.generate(kind, 3, avoid=avoid)
     if not candidates:
-        raise GenerationError.for_code("schema")
+        raise GenerationError.for_code("schema" if llm.model_configured(api_key) else "no_sentences")
     avoid_words = [tokens(item_text(kind, other)) for other in avoid if item_text_or_none(kind, other)]
     flag_items(kind, candidates, index, existing=others)
 
-    def rank(candidate: dict) -> tuple[int, int]:
-        repeats = any(is_near_duplicate(tokens(item_text(kind, candidate)), w) for w in avoid_words)
-        return (repeats, len(candidate["flags"]))
+    def repeats(candidate: dict) -> bool:
+        return any(is_near_duplicate(tokens(item_text(kind, candidate)), w) for w in avoid_words)
 
-    return min(candidates, key=rank)
+    best = min(candidates, key=lambda candidate: (repeats(candidate), len(candidate["flags"])))
+    if repeats(best) and DUPLICATE not in best["flags"]:
+        best["flags"].append(DUPLICATE)  # nothing new was found: the teacher sees it
+    return best
 
 
 # --- Reading --------------------------------------------------------------------------------

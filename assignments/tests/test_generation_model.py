@@ -318,8 +318,10 @@ def test_regenerate_one_item_with_the_model(server):
     server.responder = grounded_responder()
     result = generate(PDF, kind="quiz", count=2)
     old = result.items[0]
-    new = regenerate_item(result.pages_text, kind="quiz", item=old, existing=result.items)
+    usage = {}
+    new = regenerate_item(result.pages_text, kind="quiz", item=old, existing=result.items, usage=usage)
     assert new["question"] != old["question"] and new["flags"] == []
+    assert usage["prompt_tokens"] > 0 and usage["completion_tokens"] > 0 and usage["model"] == "test-model"
     request = server.requests[-1]
     pages_sent = [number for number, _t in request_pages(request)]
     assert old["page"] in pages_sent and all(abs(p - old["page"]) <= 1 for p in pages_sent)

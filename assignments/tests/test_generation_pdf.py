@@ -160,6 +160,19 @@ def test_normalise_forgives_case_space_hyphenation_quotes_dashes_and_ligatures()
     assert normalise("Ａｒａｂｉｃ ﬁsh") == normalise("arabic fish")
 
 
+def test_quotes_match_across_line_breaks_and_hyphenation_in_a_real_pdf():
+    page = (
+        "In plant cells the chloro-\nplasts capture light, while the mito-\nchondria release\n"
+        "the energy stored in sugar during cellular respiration, a well-\nknown process."
+    )
+    pages = extract_pages(text_pdf([page, biology_pages(1)[0]]), **LIMITS)
+    assert "chloro-\nplasts" in pages[0]  # the PDF really breaks the words
+    index = PageIndex(pages)
+    assert index.quote_on_page("the chloroplasts capture light, while the mitochondria release the energy", 1)
+    assert index.quote_on_page("cellular respiration, a well-known process", 1)
+    assert not index.quote_on_page("the chloroplasts capture light", 2)
+
+
 def test_quote_must_be_on_the_cited_page():
     index = PageIndex(["Water boils at one hundred degrees.", "Ice melts at zero degrees Celsius."])
     assert index.quote_on_page("Ice melts at zero degrees", 2)
@@ -311,3 +324,11 @@ def test_few_items_from_a_long_document_still_span_it():
     chunks = plan_chunks(biology_pages(200), count=2, budget=10_000, max_chunks=6)
     assert len(chunks) == 2 and [c.share for c in chunks] == [1, 1]
     assert chunks[0].pages[0] <= 5 and chunks[1].pages[-1] >= 190
+
+
+def test_text_without_sentences_is_a_clear_error_for_the_basic_generator():
+    table = "\n".join(f"{n} {n * 3} {n * 7} kg m s" for n in range(200))
+    with pytest.raises(GenerationError) as caught:
+        generate(text_pdf([table]), kind="quiz", count=3)
+    assert caught.value.code == "no_text"
+    assert "too little running text" in caught.value.message
