@@ -66,7 +66,9 @@ def test_good_output(server):
     assert (result.prompt_tokens, result.completion_tokens) == (1234, 321)
     assert result.language == "en" and result.pages == 3
     assert [item["question"] for item in result.items] == [q["question"] for q in GOOD["questions"]]
-    assert [item["correct"] for item in result.items] == [0, 2, 1]
+    # The answer key follows the right option wherever the options are moved to.
+    assert [item["options"][item["correct"]] for item in result.items] == ["Mitochondria", "Green", "Water"]
+    assert [sorted(item["options"]) for item in result.items] == [sorted(q["options"]) for q in GOOD["questions"]]
     assert all(item["flags"] == [] for item in result.items)
     # What the server was sent: json_schema, the model, every page with its marker, the language.
     (request,) = server.requests
@@ -356,3 +358,18 @@ def test_a_failing_top_up_keeps_what_the_run_has(server):
     server.script(json_completion({"questions": GOOD["questions"][:2]}), error(500), error(500), error(500))
     result = generate(PDF, kind="quiz", count=3)
     assert len(result.items) == 2 and len(server.requests) == 4
+
+
+def test_options_are_shuffled_unless_they_refer_to_each_other(server):
+    many = {"questions": [
+        question(f"Question number {n} about mitochondria and glucose?", ["right", "w1", "w2", "w3"], 0, 1, MITO)
+        for n in range(12)
+    ] + [question("Which are true of mitochondria?", ["They release energy", "They store glucose", "Both A and B", "None of the above"], 0, 1, MITO)]}
+    server.script(json_completion(many))
+    settings_count = len(many["questions"])
+    result = generate(PDF, kind="quiz", count=settings_count)
+    positions = {item["correct"] for item in result.items if item["question"].startswith("Question number")}
+    assert len(positions) >= 3  # not all first any more
+    assert all(item["options"][item["correct"]] == "right" for item in result.items if item["question"].startswith("Question number"))
+    (bound,) = [item for item in result.items if item["question"] == "Which are true of mitochondria?"]
+    assert bound["options"][2:] == ["Both A and B", "None of the above"] and bound["correct"] == 0
