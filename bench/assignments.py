@@ -30,18 +30,18 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "elearning.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
+from django.conf import settings
 
-from assignments import llm  # noqa: E402
-from assignments.generation import generate  # noqa: E402
-from assignments.grounding import PageIndex, flag_items  # noqa: E402
-from assignments.pdf import extract_pages  # noqa: E402
-from assignments.tests.modelserver import ModelServer, grounded_responder  # noqa: E402
-from assignments.tests.pdfs import biology_pages, text_pdf  # noqa: E402
+from assignments import llm
+from assignments.generation import generate
+from assignments.grounding import PageIndex, flag_items
+from assignments.pdf import extract_pages
+from assignments.tests.modelserver import ModelServer, grounded_responder
+from assignments.tests.pdfs import biology_pages, text_pdf
 
 MB = 1024 * 1024
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 import pytest
 
 from assignments.basic import BLANK, page_sentences
-from assignments.generation import GenerationError, Stage, generate, plan_chunks, regenerate_item
+from assignments.generation import (
+    GenerationError,
+    Stage,
+    generate,
+    plan_chunks,
+    regenerate_item,
+)
 from assignments.grounding import PageIndex, flag_items, normalise, validate_answer
 from assignments.pdf import detect_language, extract_pages
 
