@@ -87,6 +87,10 @@ MESSAGES = {
         "This PDF has too little running text to make questions from (the basic generator needs "
         "whole sentences). Configure a model to use it, or write the items by hand."
     ),
+    "not_found": _(
+        "The model server does not know this address or model: the site's model settings need "
+        "fixing (OPENAI_BASE_URL usually ends in /v1; OPENAI_MODEL names the model)."
+    ),
     "auth": _("The model server refused the API key. Check the key on your profile or the site's settings."),
     "kind": _("Unknown kind of assignment."),
 }
@@ -108,7 +112,7 @@ class GenerationError(Exception):
     def for_code(cls, code: str, detail: str = "") -> GenerationError:
         message_code = code
         # Told apart in the message; the program sees the documented codes.
-        code = {"auth": "server_error", "no_sentences": "no_text"}.get(code, code)
+        code = {"auth": "server_error", "not_found": "server_error", "no_sentences": "no_text"}.get(code, code)
         if message_code == "too_large":
             message = gettext(MESSAGES["too_large"]) % {
                 "mb": settings.ASSIGNMENT_PDF_MAX_MB,

@@ -28,7 +28,7 @@ _mode_cache: dict[tuple[str, str], int] = {}
 
 
 class ModelError(Exception):
-    """``code``: timeout, rate_limited, server_error, auth, bad_output."""
+    """``code``: timeout, rate_limited, server_error, auth, not_found, bad_output."""
 
     def __init__(self, code: str, detail: str = "", *, prompt_tokens: int = 0, completion_tokens: int = 0):
         super().__init__(f"{code}: {detail}" if detail else code)
@@ -94,6 +94,8 @@ def ask_json(
             raise ModelError("rate_limited", str(exc)) from exc
         except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
             raise ModelError("auth", str(exc)) from exc
+        except openai.NotFoundError as exc:  # a base URL without /v1, or a model the server lacks
+            raise ModelError("not_found", f"HTTP 404 at {client.base_url}: {exc.message}") from exc
         except openai.APIStatusError as exc:
             raise ModelError("server_error", f"HTTP {exc.status_code}: {exc.message}") from exc
         except openai.APIConnectionError as exc:

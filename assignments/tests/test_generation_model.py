@@ -227,6 +227,15 @@ def test_a_refused_key(server):
     assert "refused the API key" in caught.value.message
 
 
+def test_a_wrong_address_or_model(server, settings):
+    settings.OPENAI_BASE_URL = server.url.removesuffix("/v1")  # the usual slip: /v1 left out
+    with pytest.raises(GenerationError) as caught:
+        generate(PDF, kind="quiz", count=3)
+    assert caught.value.code == "server_error"
+    assert "OPENAI_BASE_URL" in caught.value.message
+    assert len(server.requests) == 0  # the server's 404 came from the wrong path
+
+
 def test_no_server_listening(server, settings):
     settings.OPENAI_BASE_URL = "http://127.0.0.1:9/v1"  # discard port: connection refused
     settings.OPENAI_MAX_RETRIES = 0
