@@ -382,3 +382,31 @@ def test_options_are_shuffled_unless_they_refer_to_each_other(server):
     assert all(item["options"][item["correct"]] == "right" for item in result.items if item["question"].startswith("Question number"))
     (bound,) = [item for item in result.items if item["question"] == "Which are true of mitochondria?"]
     assert bound["options"][2:] == ["Both A and B", "None of the above"] and bound["correct"] == 0
+
+
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        ('{"a": 1}', {"a": 1}),
+        ('```\n{"a": "}"}\n```', {"a": "}"}),
+        ('Text {not json} then {"a": [1, {"b": 2}]} and more {"c": 3}', {"a": [1, {"b": 2}]}),
+        ('Here:\n```json\n[{"a": 1}]\n```\nThanks', [{"a": 1}]),
+        ("", None),
+        ("No JSON here.", None),
+        ('{"a": ', None),
+    ],
+)
+def test_json_is_found_in_what_models_write(content, expected):
+    assert llm.parse_json(content) == expected
+
+
+def test_which_generator_runs(settings):
+    settings.OPENAI_API_KEY = ""
+    settings.OPENAI_BASE_URL = ""
+    assert not llm.model_configured()
+    assert llm.model_configured("a teacher's key")
+    client = llm.make_client("a teacher's key")
+    assert str(client.base_url).startswith("https://api.openai.com/v1") and client.api_key == "a teacher's key"
+    settings.OPENAI_BASE_URL = "http://127.0.0.1:8080/v1"
+    assert llm.model_configured()
+    assert llm.make_client().api_key == llm.PLACEHOLDER_KEY
