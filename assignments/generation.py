@@ -290,6 +290,8 @@ def plan_chunks(pages_text: list[str], *, count: int, budget: int, max_chunks: i
     """Stretches of the document to ask about, covering it end to end, each within ``budget``
     characters, with their share of ``count`` (largest remainder, by text length)."""
     numbered = [(number, len(text)) for number, text in enumerate(pages_text, start=1) if text.strip()]
+    if not numbered:
+        return []
     total = sum(size for _n, size in numbered)
     n_chunks = max(1, min(max_chunks, count, math.ceil(total / budget), len(numbered)))
     # Contiguous stretches of about equal text.
@@ -534,7 +536,9 @@ def _ask_chunks(
                     exc.usage = dict(total)  # what the whole run spent, for the budget
                     raise
                 failures.append(exc)
-        if failures and len(failures) == len(chunks):
+        if not chunks:
+            raise GenerationError.for_code("no_text")
+        if len(failures) == len(chunks):
             failures[-1].usage = dict(total)
             raise failures[-1]
         missing = count - len(written)
@@ -542,7 +546,7 @@ def _ask_chunks(
             sent = {number for chunk in chunks for number in chunk.pages}
             unsent = [text if number not in sent else "" for number, text in enumerate(pages_text, start=1)]
             source = unsent if any(text.strip() for text in unsent) else pages_text
-            (extra,) = plan_chunks(source, count=1, budget=settings.ASSIGNMENT_CHUNK_CHARS, max_chunks=1)
+            extra = plan_chunks(source, count=1, budget=settings.ASSIGNMENT_CHUNK_CHARS, max_chunks=1)[0]
             extra.share = 0
             wanted = missing + max(1, math.ceil(missing * SPARE_SHARE))
             try:
