@@ -92,7 +92,6 @@ MESSAGES = {
         "fixing (OPENAI_BASE_URL usually ends in /v1; OPENAI_MODEL names the model)."
     ),
     "auth": _("The model server refused the API key. Check the key on your profile or the site's settings."),
-    "kind": _("Unknown kind of assignment."),
 }
 
 
@@ -163,7 +162,7 @@ def generate(
     OPENAI_BASE_URL), the basic generator otherwise. Raises GenerationError.
     """
     if kind not in KINDS:
-        raise GenerationError.for_code("kind")
+        raise ValueError(f"unknown kind {kind!r}: {KINDS}")  # a caller's mistake, not the teacher's
     count = max(1, min(int(count), MAX_ITEMS))
     timings: dict[str, float] = {}
 
@@ -224,7 +223,7 @@ def regenerate_item(
     Pass a dict as ``usage`` to have the model's ``prompt_tokens``, ``completion_tokens`` and
     ``model`` written into it (also when a GenerationError is raised: see its ``usage``)."""
     if kind not in KINDS:
-        raise GenerationError.for_code("kind")
+        raise ValueError(f"unknown kind {kind!r}: {KINDS}")  # a caller's mistake, not the teacher's
     if not pages_text or not any(page.strip() for page in pages_text):
         raise GenerationError.for_code("no_text")
     avoid = [*existing, item]
