@@ -321,10 +321,10 @@ class BasicGenerator:
 
 
 def _blank(sentence: str, term: str) -> str | None:
-    match = re.search(rf"(?<!\w){re.escape(term)}(?!\w)", sentence)
-    if match is None:
-        return None
-    return sentence[: match.start()] + BLANK + sentence[match.end():]
+    """The sentence with every occurrence of the term blanked (a second one left would give the
+    answer away); None when the term is not there as a whole word."""
+    blanked, found = re.subn(rf"(?<!\w){re.escape(term)}(?!\w)", BLANK, sentence)
+    return blanked if found else None
 
 
 def generate(pages_text: list[str], *, kind: str, count: int, avoid: list[dict] = ()) -> list[dict]:

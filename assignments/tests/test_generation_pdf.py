@@ -281,6 +281,14 @@ def test_basic_generator_covers_a_300_page_document():
     assert not any(item["flags"] for item in result.items)
 
 
+def test_every_occurrence_of_the_answer_is_blanked():
+    generator = basic.BasicGenerator([""])
+    sentence = basic.Sentence(1, "Darwin sailed on the Beagle, and the Beagle carried Darwin to the Galapagos islands.", 0)
+    item = generator.make_item("flashcards", sentence, basic.Term("Beagle", "name"))
+    assert item["front"] == "Darwin sailed on the _____, and the _____ carried Darwin to the Galapagos islands."
+    assert item["back"] == "Beagle"
+
+
 def test_headings_are_not_glued_to_sentences():
     sentences = page_sentences("Lesson 4: Osmosis\nOsmosis is the movement of water across a membrane.")
     assert sentences == ["Lesson 4: Osmosis", "Osmosis is the movement of water across a membrane."]
