@@ -581,18 +581,21 @@ def merge(kind: str, chunks: list[Chunk], *, count: int, index: PageIndex) -> li
         chosen.append(item)
         chosen_words.append(tokens(item_text(kind, item)))
 
+    def clean(item: dict) -> bool:
+        return not item["flags"]
+
     def grounded(item: dict) -> bool:
-        return SOURCE_NOT_FOUND not in item["flags"] and len(item["flags"]) == 0
+        return SOURCE_NOT_FOUND not in item["flags"]
 
     for chunk in chunks:
         taken = 0
         for item in chunk.items:
             if taken >= chunk.share or len(chosen) >= count:
                 break
-            if grounded(item) and not repeats(item):
+            if clean(item) and not repeats(item):
                 take(item)
                 taken += 1
-    for accept in (grounded, lambda item: SOURCE_NOT_FOUND not in item["flags"], lambda item: True):
+    for accept in (clean, grounded, lambda item: True):
         for chunk in chunks:
             for item in chunk.items:
                 if len(chosen) >= count:
