@@ -103,11 +103,11 @@ def ask_json(
         except openai.OpenAIError as exc:  # an answer the SDK itself cannot read
             raise ModelError("bad_output", str(exc)) from exc
         _mode_cache[cache_key] = position
-        return _answer(completion, model)
+        return _answer(completion, model, items_key=schema_name)
     raise ModelError("server_error", f"HTTP 400 in every mode: {last_error}")
 
 
-def _answer(completion, model: str) -> Answer:
+def _answer(completion, model: str, *, items_key: str) -> Answer:
     usage = getattr(completion, "usage", None)
     prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
     completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
@@ -118,6 +118,12 @@ def _answer(completion, model: str) -> Answer:
     if not content and message is not None and getattr(message, "refusal", None):
         raise ModelError("bad_output", f"refused: {message.refusal}", **spent)
     data = parse_json(content)
+    if not isinstance(data, list) and not (isinstance(data, dict) and items_key in data):
+        # Cut off by the server's token limit (finish_reason "length"), or the answer's first
+        # {...} was an example in prose: take the items array itself, as far as it is whole.
+        salvaged = complete_items(content, items_key)
+        if salvaged:
+            data = {items_key: salvaged}
     if data is None:
         finish = getattr(choices[0], "finish_reason", "") if choices else ""
         raise ModelError("bad_output", f"no JSON in the answer (finish_reason={finish!r}): {content[:200]!r}", **spent)
@@ -153,3 +159,21 @@ def parse_json(content: str) -> object | None:
             except ValueError:
                 start = text.find(opener, start + 1)
     return None
+
+
+def complete_items(content: str, key: str) -> list:
+    """The whole objects at the start of the ``key`` array of a JSON answer that was cut off."""
+    match = re.search(rf'"{re.escape(key)}"\s*:\s*\[', content or "")
+    if not match:
+        return []
+    decoder = json.JSONDecoder()
+    items = []
+    position = match.end()
+    while True:
+        while position < len(content) and content[position] in " \t\r\n,":
+            position += 1
+        try:
+            value, position = decoder.raw_decode(content, position)
+        except ValueError:
+            return items
+        items.append(value)

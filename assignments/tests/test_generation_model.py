@@ -124,6 +124,15 @@ def test_malformed_once_then_good(server):
     assert result.prompt_tokens == 240  # both answers were paid for
 
 
+def test_an_answer_cut_off_by_the_token_limit_keeps_its_whole_items(server):
+    text = json.dumps(GOOD)
+    cut = text[: text.index('"Which light') + 30]  # in the middle of the second question
+    server.script(completion(cut, finish_reason="length"))
+    result = generate(PDF, kind="quiz", count=1)
+    assert [item["question"] for item in result.items] == ["What releases energy from glucose?"]
+    assert len(server.requests) == 1
+
+
 def test_wrong_schema(server):
     server.script(json_completion({"items": ["a", "b"]}), json_completion({"cards": []}))
     with pytest.raises(GenerationError) as caught:
