@@ -5,7 +5,8 @@ the site's). The SDK retries 429, 5xx and timeouts with exponential backoff (0.5
 8 s, or the server's Retry-After). Structured output is asked for as ``json_schema``; a server
 that rejects that (HTTP 400) is asked again with ``json_object``, then with instructions alone,
 and the mode that worked is remembered for the process. Whatever comes back is read from the
-message content, tolerating code fences and prose around the JSON.
+message content, tolerating code fences and prose around the JSON, and an answer cut off by the
+token limit keeps the items that arrived whole.
 """
 
 from __future__ import annotations
