@@ -40,7 +40,8 @@ export class ReconnectingSocket {
     this.connect();
   }
 
-  // Close and stay closed (onClose reports it as final).
+  // Close and stay closed: an open socket is closed (onClose reports it as final), a pending
+  // reconnect is called off.
   close(code = 1000, reason = "") {
     this.stopped = true;
     clearTimeout(this.timer);
