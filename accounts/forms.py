@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .middleware import BLOCKED_MESSAGE
 from .models import User
-from .photos import ALLOWED_FORMATS, photo_from_upload
+from .photos import ALLOWED_FORMATS, inspect_photo
 from .services import EMAIL_TAKEN
 
 
 class PhotoField(forms.FileField):
-    """An optional photo, cleaned into a re-encoded JPEG (see accounts.photos)."""
+    """An optional photo, checked from its header (see accounts.photos). Cleaning decodes no
+    pixel: the service re-encodes it once the whole form is valid."""
 
     widget = forms.FileInput
 
@@ -29,7 +30,7 @@ class PhotoField(forms.FileField):
         upload = super().clean(data, initial)
         if not upload or upload is initial:
             return None
-        return photo_from_upload(upload)
+        return inspect_photo(upload)
 
 
 def _email_taken(email: str, exclude_pk=None) -> bool:

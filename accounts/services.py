@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import signals
+from . import photos, signals
+from .photos import CheckedPhoto
 from .models import User
 
 EMAIL_TAKEN = gettext_lazy("An account with this e-mail address already exists.")
@@ -21,6 +22,13 @@ def _delete_file_on_commit(field_file) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+def _reencode(photo: CheckedPhoto) -> ContentFile:
+    try:
+        return photos.reencode(photo)
+    except ValidationError as error:
+        raise ValidationError({"photo": error.error_list}) from None
+
+
 def user_create(
     *,
     username: str,
@@ -28,12 +36,13 @@ def user_create(
     password: str,
     role: str,
     full_name: str = "",
-    photo: ContentFile | None = None,
+    photo: CheckedPhoto | None = None,
 ) -> User:
     user = User(username=username, email=email, role=role, full_name=full_name)
     user.set_password(password)
     if photo is not None:
-        user.photo.save(photo.name, photo, save=False)
+        image = _reencode(photo)  # the decode, now that the rest of the form is valid
+        user.photo.save(image.name, image, save=False)
     try:
         with transaction.atomic():
             user.save()
@@ -54,17 +63,18 @@ def user_update_profile(
     full_name: str,
     email: str,
     bio: str,
-    photo: ContentFile | None = None,
+    photo: CheckedPhoto | None = None,
     remove_photo: bool = False,
 ) -> User:
+    image = _reencode(photo) if photo is not None else None
     user.full_name = full_name
     user.email = email
     user.bio = bio
-    if photo is not None or remove_photo:
+    if image is not None or remove_photo:
         _delete_file_on_commit(user.photo)
         user.photo = None
-    if photo is not None:
-        user.photo.save(photo.name, photo, save=False)
+    if image is not None:
+        user.photo.save(image.name, image, save=False)
     try:
         with transaction.atomic():
             user.save()
