@@ -1,16 +1,26 @@
-"""Writes to accounts: creating users, editing profiles, blocking."""
+"""Writes to accounts: creating users, editing profiles, blocking, status updates."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from functools import partial
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import photos, signals
+from elearning.ratelimit import window_allows
+
+from . import photos, signals, tasks
 from .photos import CheckedPhoto
-from .models import User
+from .models import StatusUpdate, User
+
+logger = logging.getLogger(__name__)
 
 EMAIL_TAKEN = gettext_lazy("An account with this e-mail address already exists.")
 
@@ -97,3 +107,43 @@ def user_set_blocked(*, user: User, blocked: bool) -> bool:
     if changed and blocked:
         signals.user_blocked.send(sender=User, user=user)
     return changed
+
+
+def password_reset_request(*, email: str, client: str) -> bool:
+    """Queue a reset e-mail for ``email`` after the commit, unless the address already had
+    ``PASSWORD_RESET_PER_ADDRESS`` of them this hour (then nothing is sent, and the page says
+    the same). Returns whether one was queued. The per-client limit is the view's, which can
+    answer 429 without telling anything about the address."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    if not window_allows(f"pwreset:address:{digest}", limit=settings.PASSWORD_RESET_PER_ADDRESS, seconds=3600):
+        return False
+    transaction.on_commit(partial(_enqueue_reset, email))
+    return True
+
+
+def _enqueue_reset(email: str) -> None:
+    try:
+        tasks.send_password_reset.enqueue(email)
+    except Exception:  # noqa: BLE001 - the page already said "sent"; nothing to undo
+        logger.exception("could not queue a password reset e-mail")
+
+
+def status_update_post(*, user: User, text: str) -> StatusUpdate:
+    """Post the user's status; it replaces the one they had (one row per user) and runs 24 hours
+    from now. Parallel posts are safe: the unique user column lets one insert win and the
+    others update it."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write something first.")})
+    status, _created = StatusUpdate.objects.update_or_create(
+        user=user, defaults={"text": text, "created_at": timezone.now()}
+    )
+    return status
+
+
+def status_update_delete(*, user: User) -> bool:
+    """Take the user's own status down. Returns whether there was an active one to remove."""
+    statuses = StatusUpdate.objects.filter(user=user)
+    was_active = statuses.active().exists()
+    statuses.delete()
+    return was_active

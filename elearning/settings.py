@@ -206,6 +206,11 @@ TRUSTED_PROXIES = env.list(
     "TRUSTED_PROXIES", default=["127.0.0.1", "::1"] if env.bool("PROXY_HEADERS", default=False) else []
 )
 
+# Password reset requests per hour: per address (past it, nothing more is sent and the page
+# says the same) and per client address (past it, the page asks to wait).
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
+PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=10)
+
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
