@@ -10,6 +10,7 @@ import struct
 import wave
 
 import pytest
+from playwright.sync_api import expect
 from django.conf import settings
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -195,8 +196,11 @@ def test_live_lesson_between_teacher_and_students(open_as):
     sockets = []
     student_page.on("websocket", lambda socket: sockets.append(socket.url))
     teacher_page.goto(f"/courses/{course.pk}/roster/")
+    asked = []
+    teacher_page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     teacher_page.get_by_role("button", name=f"Block {student.display_name}").click()
     expect(teacher_page.get_by_text("blocked from the course")).to_be_visible()
+    assert asked and asked[0].startswith(f"Block {student.display_name}?")  # asked first
     expect(student_page.get_by_text("The teacher removed you from this course")).to_be_visible()
     expect(student_page.locator("#room-status")).to_have_text("Disconnected")
     assert student_page.evaluate(
