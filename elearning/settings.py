@@ -180,6 +180,22 @@ CLASSROOM_PRESENCE_TTL = env.int("CLASSROOM_PRESENCE_TTL", default=45)
 # Audio older than this (seconds) when a socket gets to it is skipped: that listener is behind.
 CLASSROOM_AUDIO_MAX_LAG = env.float("CLASSROOM_AUDIO_MAX_LAG", default=1.0)
 
+# --- Assignments: generation from PDFs ------------------------------------------------------
+# Any OpenAI-compatible chat server. With neither a key nor a URL (nor a teacher's own key) the
+# built-in basic generator makes cloze questions from the PDF's sentences, with no network.
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="")
+OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
+OPENAI_TIMEOUT = env.float("OPENAI_TIMEOUT", default=60.0)  # seconds per request
+OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)  # on 429, 5xx and timeouts, with backoff
+ASSIGNMENT_PDF_MAX_MB = env.int("ASSIGNMENT_PDF_MAX_MB", default=20)
+ASSIGNMENT_PDF_MAX_PAGES = env.int("ASSIGNMENT_PDF_MAX_PAGES", default=500)
+# A long document is asked about in at most ASSIGNMENT_MAX_CHUNKS requests of at most
+# ASSIGNMENT_CHUNK_CHARS characters of page text each (24,000 characters are ~6,000 tokens),
+# spread over the whole document: this caps the tokens one generation can spend.
+ASSIGNMENT_CHUNK_CHARS = env.int("ASSIGNMENT_CHUNK_CHARS", default=24_000)
+ASSIGNMENT_MAX_CHUNKS = env.int("ASSIGNMENT_MAX_CHUNKS", default=6)
+
 # --- Background work ------------------------------------------------------------------------
 # Django's Tasks API (the django-tasks backport) with the database backend: jobs survive a
 # restart and need no extra service; `manage.py db_worker` runs them (make run starts it).
@@ -320,5 +336,10 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # pypdf warns about every font it cannot fully decode; text extraction goes on regardless.
+        "pypdf": {"level": "ERROR"},
+        # The openai SDK's HTTP client logs every request at INFO.
+        "httpx": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},
     },
 }

@@ -63,12 +63,15 @@ def notification_badge_link(context, place: str = "menu") -> str:
         label = constants["none"]
     return format_html(
         '<a class="{link_class}{active}" href="{href}"{link_id} data-notification-badge{current}'
-        ' data-ws-path="/ws/notifications/" data-label-none="{none}" data-label-one="{one}"'
+        ' data-ws-path="/ws/notifications/" data-final-close-codes="{final_close_codes}"'
+        ' data-label-none="{none}" data-label-one="{one}"'
         ' data-label-many="{many}" data-toast-heading="{heading}" data-toast-close="{close}"'
         ' aria-label="{label}">'
         '<i class="bi bi-bell{fill} fs-5" aria-hidden="true" data-notification-icon></i>'
         ' <span class="badge rounded-pill text-bg-warning" data-notification-count{hidden}>{shown}</span></a>',
         **constants,
+        # Close codes after which badge.js stops reconnecting.
+        final_close_codes=",".join(str(code) for code in badge.final_close_codes),
         link_class=link_class,
         active=" active" if in_notifications else "",
         link_id=format_html(' id="{}"', link_id) if link_id else "",
