@@ -1,0 +1,29 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from .fakes import FakeGenerator, install_if_missing
+
+install_if_missing()
+# The browser tests' Daphne processes need them too (a no-op once the pipeline is merged).
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [str(Path(__file__).parent / "premerge"), os.environ.get("PYTHONPATH", "")])
+)
+
+
+@pytest.fixture(autouse=True)
+def empty_material_storage():
+    root = Path(settings.STORAGES["materials"]["OPTIONS"]["location"])
+    shutil.rmtree(root, ignore_errors=True)
+    yield
+
+
+@pytest.fixture
+def fake_generator(monkeypatch):
+    """``generate`` replaced by a FakeGenerator the test can configure."""
+    fake = FakeGenerator()
+    monkeypatch.setattr("assignments.tasks.generate", fake)
+    return fake
