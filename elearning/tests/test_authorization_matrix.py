@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.tests import authz as accounts_authz
 from accounts.tests.factories import AdminFactory, StudentFactory, TeacherFactory
 from accounts.tests.images import image_upload
+from assignments.tests import authz as assignments_authz
 from classroom.tests import authz as classroom_authz
 from conftest import client_for
 from courses import services as course_services
@@ -32,7 +33,13 @@ from elearning.testing.authz import (
 )
 from notifications.tests import authz as notifications_authz
 
-APP_MATRICES = [accounts_authz.MATRIX, courses_authz.MATRIX, classroom_authz.MATRIX, notifications_authz.MATRIX]
+APP_MATRICES = [
+    accounts_authz.MATRIX,
+    courses_authz.MATRIX,
+    classroom_authz.MATRIX,
+    assignments_authz.MATRIX,
+    notifications_authz.MATRIX,
+]
 
 
 def url_keys(patterns=None, namespace=None, prefix=""):
