@@ -25,7 +25,7 @@ def _future(deadline):
 class GenerateForm(forms.Form):
     pdf = forms.FileField(
         label=_("PDF file"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
-        help_text=_("Upload a PDF, or pick one of the course's PDF materials below."),
+        help_text=_("A PDF with text (not a scan), or one of the course's PDF materials."),
     )
     material = forms.ModelChoiceField(
         label=_("…or a course material"), queryset=None, required=False, empty_label=_("— none —")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from django.utils.http import content_disposition_header
@@ -79,10 +79,10 @@ def assignment_new(request, course_id: int):
     course = _managed_course(request, course_id)
     materials = selectors.pdf_materials(course=course)
     if request.method != "POST":
-        return _render_new(request, course, GenerateForm(materials=materials), ManualForm())
+        return _render_new(request, course, GenerateForm(materials=materials), ManualForm(prefix="manual"))
     form = GenerateForm(request.POST, request.FILES, materials=materials)
     if not form.is_valid():
-        return _render_new(request, course, form, ManualForm(), status=400)
+        return _render_new(request, course, form, ManualForm(prefix="manual"), status=400)
     data = form.cleaned_data
     try:
         run = tasks.generation_run_create(
@@ -91,7 +91,7 @@ def assignment_new(request, course_id: int):
         )
     except tasks.RunRefused as refusal:
         form.add_error(None, str(refusal))
-        return _render_new(request, course, form, ManualForm(), status=400)
+        return _render_new(request, course, form, ManualForm(prefix="manual"), status=400)
     return redirect(run)
 
 
@@ -99,7 +99,7 @@ def assignment_new(request, course_id: int):
 @login_required
 def assignment_new_manual(request, course_id: int):
     course = _managed_course(request, course_id)
-    form = ManualForm(request.POST)
+    form = ManualForm(request.POST, prefix="manual")
     if not form.is_valid():
         materials = selectors.pdf_materials(course=course)
         return _render_new(request, course, GenerateForm(materials=materials), form, status=400)
@@ -113,6 +113,8 @@ def run_detail(request, course_id: int, run_id: int):
     """The progress of one generation; refreshes itself until the run is done or failed."""
     course = _managed_course(request, course_id)
     run = get_object_or_404(GenerationRun.objects.select_related("assignment"), pk=run_id, course=course)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"stage": run.stage, "finished": run.is_finished})
     return render(request, "assignments/run.html", {"course": course, "run": run})
 
 

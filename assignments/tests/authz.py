@@ -108,7 +108,7 @@ MATRIX = {
                                  data={"kind": "quiz", "count": "5"}),
     "assignments:new_manual": post_only(lambda w: f"{base(w)}new/manual/"),
     "assignments:new_manual POST": Case(lambda w: f"{base(w)}new/manual/", owner_only(TO_COURSES), method="post",
-                                        data={"kind": "quiz", "title": "By hand"}),
+                                        data={"manual-kind": "quiz", "manual-title": "By hand"}),
     "assignments:run": Case(lambda w: f"{base(w)}runs/{run(w).pk}/", owner_only(OK)),
     "assignments:detail": Case(at(quiz), members(OK)),
     "assignments:detail draft": Case(at(draft), members(OK, enrolled=NOT_FOUND)),

@@ -54,11 +54,13 @@ class TestGenerate:
         run = GenerationRun.objects.get()
         assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
         page = text_of(client.get(run.get_absolute_url()))
-        assert 'http-equiv="refresh"' in page and "Queued" in page and "chapter.pdf" in page
+        assert 'assignments/js/run.js' in page and "Queued" in page and "chapter.pdf" in page
 
+        assert client.get(run.get_absolute_url() + "?format=json").json() == {"stage": "queued", "finished": False}
         tasks.generation_run_execute(run_id=run.pk)
+        assert client.get(run.get_absolute_url() + "?format=json").json() == {"stage": "done", "finished": True}
         page = text_of(client.get(run.get_absolute_url()))
-        assert 'http-equiv="refresh"' not in page and "Review the draft" in page
+        assert 'assignments/js/run.js' not in page and "Review the draft" in page
         editor = text_of(client.get(Assignment.objects.get().get_absolute_url()))
         assert "Chapter &lt;1&gt;" in editor
         assert "source not found on the cited page" in editor and "Source: page 2" in editor
@@ -73,7 +75,7 @@ class TestGenerate:
         tasks.generation_run_execute(run_id=run.pk)
         page = text_of(login(teacher).get(run.get_absolute_url()))
         assert "Generation failed." in page and "This PDF is protected by a password." in page
-        assert "Nothing was saved." in page and 'http-equiv="refresh"' not in page
+        assert "Nothing was saved." in page and 'assignments/js/run.js' not in page
 
     @pytest.mark.parametrize("data, error", [
         ({"kind": "quiz", "count": "3"}, "Upload a PDF or pick one"),
@@ -118,7 +120,7 @@ class TestGenerate:
 class TestEditor:
     def test_by_hand_add_edit_with_errors_reorder_publish(self, login, course, teacher, enrolled):
         client = login(teacher)
-        response = client.post(url(course, "new/manual/"), {"kind": "quiz", "title": "Week 1"})
+        response = client.post(url(course, "new/manual/"), {"manual-kind": "quiz", "manual-title": "Week 1"})
         quiz = Assignment.objects.get()
         assert response["Location"] == quiz.get_absolute_url() and quiz.generator == "manual"
         base = quiz.get_absolute_url()

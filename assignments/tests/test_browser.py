@@ -1,0 +1,137 @@
+"""Assignments end to end in Chromium: a teacher turns a PDF into a quiz (the generator faked in
+the worker's place), fixes the flagged question, publishes; a student takes it and sees the
+score; the teacher sees the submission and the chart; flashcards flip by keyboard.
+Screenshots at 1280 and 375 px wide."""
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.tests.test_browser import look
+from assignments import tasks
+from assignments.models import Assignment, GenerationRun
+from courses import services as course_services
+from courses.tests.factories import CourseFactory
+from courses.tests.files import pdf_bytes
+from elearning.testing.browser import MOBILE, screenshot
+
+from .factories import deck_with
+
+pytestmark = pytest.mark.browser
+WIDE = {"width": 1280, "height": 900}
+
+
+def test_quiz_from_pdf_reviewed_published_taken_and_scored(page_as, teacher, student, fake_generator):
+    course = CourseFactory(teacher=teacher, title="Cell biology", code="BIO-9A")
+    course_services.enrollment_enroll(student=student, course=course)
+
+    page = page_as(teacher, viewport=WIDE)
+    page.goto(course.get_absolute_url())
+    page.get_by_role("link", name="Assignments").click()
+    page.get_by_role("link", name="New assignment").click()
+    look(page, "assignment-new")
+    page.get_by_label("PDF file").set_input_files(
+        {"name": "Cells chapter 1.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(3)}
+    )
+    page.get_by_label("Quiz").check()
+    page.get_by_label("How many items").fill("3")
+    page.get_by_label("Title", exact=True).first.fill("Cells: chapter 1")
+    page.get_by_role("button", name="Generate").click()
+    page.wait_for_url("**/assignments/runs/*/")
+    expect(page.locator("[data-stage]")).to_have_attribute("data-stage", "queued")
+    look(page, "assignment-run-queued")
+
+    # The worker's part, in this process (where the generator is faked); the page refreshes itself.
+    tasks.generation_run_execute(run_id=GenerationRun.objects.get().pk)
+    page.get_by_role("link", name="Review the draft").click()
+    quiz = Assignment.objects.get()
+    first = quiz.questions.order_by("order").first()
+    item = page.locator(f"#item-{first.pk}")
+    expect(item.locator('[data-flag="source_not_found"]')).to_be_visible()
+    expect(item.get_by_text("Source: page 2")).to_be_visible()
+    look(page, "assignment-editor-1280")
+
+    # Fix the flagged question: a clearer text, and "4" as a fourth, correct option.
+    item.get_by_label("Question").fill("How much is 1 + 1?")
+    item.get_by_label("Option 4", exact=True).fill("two")
+    item.get_by_label("Option 4 is correct").check()
+    item.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Item saved.")).to_be_visible()
+    first.refresh_from_db()
+    assert (first.text, first.options[-1], first.correct, first.flags) == ("How much is 1 + 1?", "two", 3, [])
+    expect(page.locator(f'#item-{first.pk} [data-flag]')).to_have_count(0)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("[data-status]")).to_have_text("Published")
+
+    phone = page_as(teacher, viewport=MOBILE)
+    phone.goto(quiz.get_absolute_url())
+    look(phone, "assignment-editor-375")
+
+    # The student takes it: forgets one answer, is told, answers, sees the score.
+    student_page = page_as(student, viewport=WIDE)
+    student_page.goto(course.get_absolute_url())
+    student_page.get_by_role("link", name="Assignments").click()
+    student_page.get_by_role("link", name="Cells: chapter 1").click()
+    look(student_page, "quiz-take-1280")
+    questions = list(quiz.questions.order_by("order"))
+    student_page.locator(f"#q{questions[0].pk}-3").check()  # "two": right
+    student_page.locator(f"#q{questions[1].pk}-1").check()  # wrong
+    student_page.on("dialog", lambda dialog: dialog.accept())
+    student_page.get_by_role("button", name="Submit answers").click()
+    expect(student_page.get_by_text("Answer every question before submitting.")).to_be_visible()
+    expect(student_page.locator(f"#q{questions[0].pk}-3")).to_be_checked()
+    student_page.locator(f"#q{questions[2].pk}-0").check()  # right
+    student_page.get_by_role("button", name="Submit answers").click()
+    student_page.wait_for_url("**/result/")
+    expect(student_page.locator("[data-score]")).to_have_text("2 / 3")
+    expect(student_page.get_by_text("Source: page 3").first).to_be_visible()
+    look(student_page, "quiz-result-1280")
+    student_phone = page_as(student, viewport=MOBILE)
+    student_phone.goto(student_page.url)
+    look(student_phone, "quiz-result-375")
+
+    # The teacher sees the submission, the average and the chart.
+    page.goto(quiz.get_absolute_url())
+    page.get_by_role("link", name="Submissions").click()
+    row = page.get_by_role("row").filter(has_text=student.display_name)
+    expect(row).to_contain_text("2 / 3")
+    expect(page.locator("[data-average]")).to_have_text("67 %")
+    expect(page.locator("[data-chart] rect[data-count]")).to_have_count(1)
+    look(page, "quiz-submissions-1280")
+    phone.goto(page.url)
+    look(phone, "quiz-submissions-375")
+
+
+def test_flashcards_flip_and_move_by_keyboard(page_as, teacher, student):
+    course = CourseFactory(teacher=teacher)
+    course_services.enrollment_enroll(student=student, course=course)
+    deck = deck_with(course=course, cards=3, published=True, title="Organelles")
+    fronts = [card.front for card in deck.cards.order_by("order")]
+
+    page = page_as(student, viewport=WIDE)
+    page.goto(deck.get_absolute_url())
+    card = page.locator("[data-card]:not([hidden]) [data-flip]")
+    expect(card).to_contain_text(fronts[0])
+    look(page, "deck-1280")
+    page.locator("h1").click()  # focus on the page, not on a button
+    page.keyboard.press("Space")
+    expect(card).to_have_class("flashcard is-flipped")
+    page.wait_for_timeout(600)  # the turn takes half a second
+    screenshot(page, "deck-flipped-1280")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("[data-position]")).to_have_text("2")
+    expect(card).to_contain_text(fronts[1])
+    expect(card).not_to_have_class("flashcard is-flipped")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("[data-position]")).to_have_text("1")
+    for _ in range(3):
+        page.get_by_role("button", name="Got it").click()
+    expect(page.locator("[data-known]")).to_have_text("3")
+    expect(page.locator("[data-done]")).to_be_visible()
+
+    phone = page_as(student, viewport=MOBILE)
+    phone.goto(deck.get_absolute_url())
+    phone.locator("[data-card]:not([hidden]) [data-flip]").click()
+    expect(phone.locator("[data-card]:not([hidden]) [data-flip]")).to_have_class("flashcard is-flipped")
+    phone.wait_for_timeout(600)
+    look(phone, "deck-375")
