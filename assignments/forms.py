@@ -42,7 +42,9 @@ class GenerateForm(forms.Form):
     def __init__(self, *args, materials, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["material"].queryset = materials
-        self.max_bytes = settings.MATERIAL_MAX_UPLOAD_BYTES
+        # The generator's own limit when it has one (ASSIGNMENT_PDF_MAX_MB), else the materials'.
+        limit_mb = getattr(settings, "ASSIGNMENT_PDF_MAX_MB", None)
+        self.max_bytes = limit_mb * 1024 * 1024 if limit_mb else settings.MATERIAL_MAX_UPLOAD_BYTES
 
     def clean_pdf(self):
         upload = self.cleaned_data.get("pdf")

@@ -97,6 +97,24 @@ def generate_assignment(run_id: int) -> str:
 
 
 def generation_run_execute(*, run_id: int) -> str:
+    """Run the generator on a queued run; returns how it ended (for the task's result row)."""
+    outcome = _execute(run_id)
+    if outcome in ("failed", "budget"):
+        _discard_source(run_id)
+    return outcome
+
+
+def _discard_source(run_id: int) -> None:
+    """A failed run's PDF is of no more use (trying again uploads it again)."""
+    run = GenerationRun.objects.filter(pk=run_id, assignment__isnull=True).first()
+    if run and run.source_file:
+        try:
+            run.source_file.storage.delete(run.source_file.name)
+        except OSError:
+            logger.warning("could not delete the PDF of failed run %s", run_id)
+
+
+def _execute(run_id: int) -> str:
     run = GenerationRun.objects.select_related("course", "created_by").filter(pk=run_id).first()
     if run is None or run.stage != GenerationRun.Stage.QUEUED:
         return "skipped"  # deleted, or already taken by another worker
@@ -113,7 +131,7 @@ def generation_run_execute(*, run_id: int) -> str:
             kind=run.kind,
             count=run.count,
             api_key=services.model_key_of(teacher=run.created_by),
-            on_stage=lambda stage: services.run_stage_set(run_id=run.pk, stage=str(stage)),
+            on_stage=lambda stage: services.run_stage_set(run_id=run.pk, stage=getattr(stage, "value", stage)),
         )
     except GenerationError as error:
         services.run_fail(run_id=run.pk, message=str(error), code=getattr(error, "code", ""))
@@ -160,7 +178,8 @@ def item_regenerate(*, item: Question | Card, teacher: User) -> Question | Card:
             data = handle.read()
         # The file was accepted when the assignment was generated: no new size limits here.
         pages = extract_pages(data, max_bytes=len(data), max_pages=1_000_000)
-        new = regenerate_item(pages, kind=assignment.kind, item=_as_dict(item),
+        others = [_as_dict(other) for other in services.items_of(assignment) if other.pk != item.pk]
+        new = regenerate_item(pages, kind=assignment.kind, item=_as_dict(item), existing=others,
                               api_key=services.model_key_of(teacher=teacher))
     except FileNotFoundError:
         raise RunRefused(_("The source PDF is missing on the server.")) from None

@@ -85,7 +85,7 @@ def generate(pdf_bytes, *, kind, count, api_key, on_stage):
     return FakeGenerator()(pdf_bytes, kind=kind, count=count, api_key=api_key, on_stage=on_stage)
 
 
-def regenerate_item(pdf_text_pages, *, kind, item, api_key):
+def regenerate_item(pdf_text_pages, *, kind, item, existing=(), api_key=None):
     if kind == "quiz":
         return {"question": "A regenerated question?", "options": ["yes", "no"], "correct": 0, "page": 1,
                 "quote": "regenerated", "flags": []}

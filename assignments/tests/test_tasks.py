@@ -83,6 +83,7 @@ def test_generation_errors_end_in_their_message_and_nothing_saved(course, teache
     run.refresh_from_db()
     assert (run.stage, run.error, run.error_code) == ("failed", f"A clear message about {code}.", code)
     assert not Assignment.objects.exists()
+    assert not run.source_file.storage.exists(run.source_file.name)  # the failed run's PDF is gone
 
 
 def test_unexpected_error_is_logged_and_told_plainly(course, teacher, fake_generator):
@@ -152,8 +153,9 @@ def test_regenerate_one_item(course, teacher, fake_generator, monkeypatch):
     second = services.items_of(quiz)[1]
     calls = []
 
-    def regenerate(pages, *, kind, item, api_key):
+    def regenerate(pages, *, kind, item, existing, api_key):
         calls.append((pages, kind, item))
+        assert [other["question"] for other in existing] == [q.text for q in services.items_of(quiz) if q.pk != second.pk]
         return {"question": "Better?", "options": ["yes", "no"], "correct": 1, "page": 3, "quote": "better", "flags": ["duplicate"]}
 
     monkeypatch.setattr(tasks, "regenerate_item", regenerate)

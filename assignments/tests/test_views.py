@@ -95,6 +95,13 @@ class TestGenerate:
         assert response.status_code == 400 and error in response.content.decode()
         assert not GenerationRun.objects.exists()
 
+    def test_too_large_upload_refused_before_queueing(self, login, course, teacher, settings):
+        settings.ASSIGNMENT_PDF_MAX_MB = 1
+        big = SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024))
+        response = login(teacher).post(url(course, "new/"), {"kind": "quiz", "count": "3", "pdf": big})
+        assert response.status_code == 400 and "larger than the limit of 1.0" in response.content.decode()
+        assert not GenerationRun.objects.exists()
+
     def test_material_and_upload_together_refused_material_alone_taken(self, login, course, teacher):
         material = MaterialFactory(course=course)
         foreign = MaterialFactory()
