@@ -27,15 +27,17 @@ def test_quiz_from_pdf_reviewed_published_taken_and_scored(page_as, teacher, stu
     page = page_as(teacher, viewport=WIDE)
     page.goto(course.get_absolute_url())
     page.get_by_role("link", name="Assignments").click()
+    look(page, "assignment-list-empty")
     page.get_by_role("link", name="New assignment").click()
     look(page, "assignment-new")
-    page.get_by_label("PDF file").set_input_files(
+    generate = page.get_by_role("region", name="Generate from a PDF")
+    generate.get_by_label("PDF file").set_input_files(
         {"name": "Cells chapter 1.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(3)}
     )
-    page.get_by_label("Quiz").check()
-    page.get_by_label("How many items").fill("3")
-    page.get_by_label("Title", exact=True).first.fill("Cells: chapter 1")
-    page.get_by_role("button", name="Generate").click()
+    generate.get_by_label("Quiz").check()
+    generate.get_by_label("How many items").fill("3")
+    generate.get_by_label("Title").fill("Cells: chapter 1")
+    generate.get_by_role("button", name="Generate").click()
     page.wait_for_url("**/assignments/runs/*/")
     expect(page.locator("[data-stage]")).to_have_attribute("data-stage", "queued")
     look(page, "assignment-run-queued")
@@ -71,6 +73,7 @@ def test_quiz_from_pdf_reviewed_published_taken_and_scored(page_as, teacher, stu
     student_page = page_as(student, viewport=WIDE)
     student_page.goto(course.get_absolute_url())
     student_page.get_by_role("link", name="Assignments").click()
+    look(student_page, "assignment-list-student")
     student_page.get_by_role("link", name="Cells: chapter 1").click()
     look(student_page, "quiz-take-1280")
     questions = list(quiz.questions.order_by("order"))
@@ -98,8 +101,25 @@ def test_quiz_from_pdf_reviewed_published_taken_and_scored(page_as, teacher, stu
     expect(page.locator("[data-average]")).to_have_text("67 %")
     expect(page.locator("[data-chart] rect[data-count]")).to_have_count(1)
     look(page, "quiz-submissions-1280")
+    page.goto("/")
+    expect(page.get_by_role("region", name="Recent submissions")).to_contain_text("Cells: chapter 1")
+    look(page, "dashboard-teacher-with-submission")
     phone.goto(page.url)
     look(phone, "quiz-submissions-375")
+
+
+def test_model_key_page(page_as, teacher):
+    page = page_as(teacher, viewport=WIDE)
+    page.goto("/accounts/profile/")
+    page.get_by_role("link", name="Your model key for quiz generation").click()
+    look(page, "model-key-empty")
+    page.get_by_label("Your API key").fill("sk-browser-test-key-4242")
+    page.get_by_role("button", name="Save key").click()
+    expect(page.get_by_role("status").filter(has_text="4242")).to_be_visible()
+    assert "sk-browser" not in page.content()
+    look(page, "model-key-saved")
+    page.get_by_role("button", name="Remove my key").click()
+    expect(page.get_by_text("Your key was removed.")).to_be_visible()
 
 
 def test_flashcards_flip_and_move_by_keyboard(page_as, teacher, student):
