@@ -1,17 +1,10 @@
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from .fakes import FakeGenerator, install_if_missing
-
-install_if_missing()
-# The browser tests' Daphne processes need them too (a no-op once the pipeline is merged).
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    filter(None, [str(Path(__file__).parent / "premerge"), os.environ.get("PYTHONPATH", "")])
-)
+from .fakes import FakeGenerator
 
 
 @pytest.fixture(autouse=True)

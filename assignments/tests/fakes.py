@@ -8,9 +8,11 @@ the pipeline's branch is merged, ``install_if_missing()`` also puts these module
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 import types
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 class GenerationError(Exception):
@@ -94,6 +96,17 @@ def regenerate_item(pdf_text_pages, *, kind, item, existing=(), api_key=None):
 
 def extract_pages(pdf_bytes: bytes, *, max_bytes: int, max_pages: int) -> list[str]:
     return ["page one text"]
+
+
+def install_for_tests() -> None:
+    """Called by the root conftest: the stand-ins here, and for the processes the tests start
+    (Daphne, the task worker) through a sitecustomize on PYTHONPATH. No-op once merged."""
+    if importlib.util.find_spec("assignments.generation") is not None:
+        return
+    install_if_missing()
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(Path(__file__).parent / "premerge"), os.environ.get("PYTHONPATH", "")])
+    )
 
 
 def install_if_missing() -> None:
