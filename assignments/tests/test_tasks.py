@@ -10,7 +10,9 @@ from assignments import services, tasks
 from assignments.models import Assignment, Card, GenerationRun, Question
 from courses.tests.factories import CourseFactory, MaterialFactory
 
-from .fakes import GenerationError, quiz_items
+from assignments.tasks import GenerationError  # the pipeline's own (or its stand-in)
+
+from .fakes import quiz_items
 
 PDF = b"%PDF-1.4\n% a stand-in: the generator is faked\n%%EOF\n"
 

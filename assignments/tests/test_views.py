@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import StudentFactory
 from assignments import services, tasks
+from assignments.tasks import GenerationError
 from assignments.models import Assignment, GenerationRun, ModelApiKey, Question, Submission
 from courses import services as course_services
 from courses.tests.factories import CourseFactory, MaterialFactory
@@ -67,8 +68,6 @@ class TestGenerate:
         assert "“1 + 1 = 2”" in editor and "basic generator" in editor
 
     def test_failed_run_shows_its_message(self, login, course, teacher, fake_generator):
-        from .fakes import GenerationError
-
         fake_generator.error = GenerationError("This PDF is protected by a password.", "encrypted")
         run = tasks.generation_run_create(course=course, teacher=teacher, kind="quiz", count=2,
                                           pdf=SimpleUploadedFile("x.pdf", PDF))
