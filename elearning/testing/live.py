@@ -46,13 +46,7 @@ class LiveServer:
         env = self.env()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         if self.with_worker:
-            self.worker = subprocess.Popen(
-                [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=self.log_path.with_suffix(".worker.log").open("wb"),
-                stderr=subprocess.STDOUT,
-            )
+            self._start_worker(env)
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [str(BASE_DIR / "bin" / "serve"), "127.0.0.1", str(self.port)],
@@ -72,6 +66,22 @@ class LiveServer:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"Daphne did not start within {timeout}s:\n{self.log()}")
+
+    def _start_worker(self, env: dict[str, str]) -> None:
+        self.worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self.log_path.with_suffix(".worker.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+
+    def ensure_worker(self) -> None:
+        """Start the worker again if it died. A test's teardown flushes the database, and a task
+        row deleted while the worker runs it makes db_worker exit ("Save with update_fields did
+        not affect any rows"), which would leave every later browser test without a worker."""
+        if self.with_worker and self.process is not None and (self.worker is None or self.worker.poll() is not None):
+            self._start_worker(self.env())
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
