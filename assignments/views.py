@@ -424,6 +424,9 @@ def model_key(request):
     if not permissions.can_store_model_key(request.user):
         raise PermissionDenied(_("Only teachers can store a model key."))
     record = ModelApiKey.objects.filter(teacher=request.user).first()
+    if record is not None:
+        # Unreadable after the site's secret changed: say so, rather than silently not using it.
+        record.readable = services.model_key_of(teacher=request.user) is not None
     form = ModelKeyForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():

@@ -280,7 +280,7 @@ class TestTeacherResults:
 
 
 class TestModelKey:
-    def test_save_never_shown_back_then_remove(self, login, teacher):
+    def test_save_never_shown_back_then_remove(self, login, teacher, settings):
         client = login(teacher)
         response = client.post("/assignments/model-key/", {"key": "sk-live-secret-value-7788"}, follow=True)
         page = response.content.decode()
@@ -289,5 +289,7 @@ class TestModelKey:
         assert "Your model key" in client.get("/accounts/profile/").content.decode()
         response = client.post("/assignments/model-key/", {"key": "has space in it"})
         assert response.status_code == 400 and "no spaces" in response.content.decode()
+        settings.ASSIGNMENTS_KEY_SECRET = "rotated"
+        assert "can no longer be read" in text_of(client.get("/assignments/model-key/"))
         client.post("/assignments/model-key/delete/")
         assert not ModelApiKey.objects.exists()
