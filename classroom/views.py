@@ -14,6 +14,7 @@ from courses.access import course_or_deny
 
 from . import events, permissions, selectors, services
 from .forms import ChatForm
+from elearning.parsing import parse_id
 from elearning.ratelimit import window_allows
 
 NO_ENTRY = gettext_lazy("Only the course's teacher and its enrolled students can enter its classroom.")
@@ -91,8 +92,8 @@ def chat_messages(request, course_id: int):
             return JsonResponse({"error": _("Slow down: too many messages.")}, status=429)
         message = services.chat_post(course=course, author=request.user, body=form.cleaned_data["message"])
         return JsonResponse({"message": selectors.chat_message_dict(message)}, status=201)
-    after = request.GET.get("after", "0")
-    if not after.isdigit() or len(after) > 18:
+    after = parse_id(request.GET.get("after", "0"))
+    if after is None:
         return JsonResponse({"error": _("“after” must be a message number.")}, status=400)
-    messages = selectors.chat_recent(course_id=course.pk, after=int(after))
+    messages = selectors.chat_recent(course_id=course.pk, after=after)
     return JsonResponse({"messages": [selectors.chat_message_dict(m) for m in messages]})

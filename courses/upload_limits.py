@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 
+from elearning.parsing import parse_id
+
 
 class SizeLimitUploadHandler(FileUploadHandler):
     """Stops storing an upload once it passes the limit (for requests without a Content-Length)."""
@@ -30,8 +32,7 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
 def declared_length(request) -> int:
     """The body length the client declared (0 when absent or not a plain number)."""
-    value = request.META.get("CONTENT_LENGTH") or ""
-    return int(value) if value.isascii() and value.isdigit() else 0
+    return parse_id(request.META.get("CONTENT_LENGTH"), default=0)
 
 
 def declared_too_large(request, limit: int) -> bool:

@@ -9,6 +9,8 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The people search adds students to courses, so it belongs to the courses layer.
+    path("accounts/search/", include("courses.people_urls")),
     path("accounts/", include("accounts.urls")),
     path("courses/", include("courses.urls")),
     path("courses/<int:course_id>/classroom/", include("classroom.urls")),

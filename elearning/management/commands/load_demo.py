@@ -1,14 +1,14 @@
 """Create the demo accounts (idempotent) and print how to log in with them."""
 
+from datetime import timedelta
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
-
-from datetime import timedelta
-
 from django.utils import timezone
 
-from accounts.models import User
+from accounts import services as account_services
+from accounts.models import StatusUpdate, User
 from assignments import services as assignment_services
 from assignments.models import Kind
 from courses import services as course_services
@@ -51,6 +51,7 @@ class Command(BaseCommand):
                 created += 1
         courses_created = self._courses()
         self._assignments()
+        self._statuses()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created} accounts, {courses_created} courses created).")
         )
@@ -84,6 +85,13 @@ class Command(BaseCommand):
                     )
         return created
 
+    def _statuses(self) -> None:
+        """A few status updates for the home pages (statuses last 24 hours: a re-run renews the
+        expired ones)."""
+        for username, text in DEMO_STATUSES:
+            user = User.objects.get(username=username)
+            if not StatusUpdate.objects.active().filter(user=user).exists():
+                account_services.status_update_post(user=user, text=text)
 
     def _assignments(self) -> None:
         """A published quiz (due in a week) and a flashcard deck in the biology course."""
@@ -104,6 +112,11 @@ class Command(BaseCommand):
             assignment_services.card_add(assignment=deck, front=front, back=back)
         assignment_services.assignment_publish(assignment=deck)
 
+
+DEMO_STATUSES = [
+    ("teacher", "Marking the year 7 equations quiz tonight; results on Friday."),
+    ("alice", "Finished the week 1 sheet. 3x + 4 = 19 gives x = 5!"),
+]
 
 DEMO_QUIZ = [
     ("Which organelle holds a cell's DNA?", ["The nucleus", "The ribosome", "The cell wall", "The vacuole"], 0),
