@@ -67,6 +67,12 @@ def test_quiz_from_pdf_reviewed_published_taken_and_scored(page_as, teacher, stu
     first.refresh_from_db()
     assert (first.text, first.options[first.correct], first.flags) == ("How much is 1 + 1?", "two", [])
     expect(page.locator(f"#item-{first.pk} [data-flag]")).to_have_count(0)
+    # Regenerate the second item alone: it stays in its place, with a cited page.
+    second = questions[1]
+    page.locator(f"#item-{second.pk}").get_by_role("button", name="Regenerate").click()
+    expect(page.get_by_text("Item regenerated; check it against the cited page.")).to_be_visible()
+    second.refresh_from_db()
+    assert second.order == questions[1].order and second.page
     page.get_by_role("button", name="Publish").click()
     expect(page.locator("[data-status]")).to_have_text("Published")
 
