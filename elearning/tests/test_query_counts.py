@@ -43,8 +43,8 @@ PAGES = [
     # course + student count + feedback summary + page + materials
     ("course page, teacher", "teacher", "course", 8),
     # Every dashboard also lists the status updates of people who share a course (1).
-    ("student dashboard", "student", "/", 6),  # enrolled courses + courses to join
-    ("teacher dashboard", "teacher", "/", 7),  # courses + recent feedback + average
+    ("student dashboard", "student", "/", 7),  # enrolled courses + courses to join + deadlines
+    ("teacher dashboard", "teacher", "/", 8),  # courses + recent feedback + average + submissions
     ("admin dashboard", "admin_user", "/", 6),  # head counts + newest accounts
     ("roster", "teacher", "roster", 6),  # course + enrollments + blocks
     ("notification centre", "teacher", "/notifications/", 5),  # count + page
