@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "classroom",
+    "assignments",
     "notifications",
     "elearning",  # the top layer: home dashboards, demo data, templates of its own
 ]
@@ -200,6 +201,13 @@ ASSIGNMENT_MAX_CHUNKS = env.int("ASSIGNMENT_MAX_CHUNKS", default=6)
 # Django's Tasks API (the django-tasks backport) with the database backend: jobs survive a
 # restart and need no extra service; `manage.py db_worker` runs them (make run starts it).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- Assignments ----------------------------------------------------------------------------
+# Model tokens (prompt + completion) a teacher's generations may use per day; 0: no limit.
+ASSIGNMENTS_DAILY_TOKEN_BUDGET = env.int("ASSIGNMENTS_DAILY_TOKEN_BUDGET", default=200_000)
+# The secret teachers' personal model keys are encrypted with (HKDF-derived Fernet key); empty:
+# the SECRET_KEY. Set it before rotating SECRET_KEY, to the old key, or stored keys are lost.
+ASSIGNMENTS_KEY_SECRET = env.str("ASSIGNMENTS_KEY_SECRET", default="")
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
