@@ -141,7 +141,6 @@ def browser(playwright_instance):
 @pytest.fixture
 def new_page(browser, daphne_server, transactional_db):
     """``new_page(user=None, viewport=None)``: a fresh browser context, optionally logged in."""
-    daphne_server.ensure_worker()
     contexts = []
 
     def make(user=None, viewport=None):
