@@ -166,7 +166,7 @@ class ClassroomConsumer(SiteConsumer):
         step = self.strokes.add(message)
         if step.live is not None:
             piece = events.draw_piece(sid=step.sid, username=self.user.username, stroke=step.live)
-            await self._group_send(events.relay(events.BOARD, piece, sender=self.channel_name))
+            await self._group_send(events.board_event(piece, sender=self.channel_name))
         if step.finished is not None:
             await self._store(step.sid, step.finished)
 

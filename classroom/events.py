@@ -130,6 +130,21 @@ def board_pieces(board: list[dict]) -> list[dict]:
     return [{"type": "board", "elements": piece} for piece in pieces]
 
 
+def chat(message) -> dict:
+    """A stored chat message (a ``ChatMessage`` with its author loaded), as every page gets it:
+    on the socket, in the state on entry and from the HTTP fallback."""
+    author = message.author
+    return {
+        "type": "chat",
+        "id": message.pk,
+        "message": message.body,
+        "user": author.username,
+        "name": author.display_name,
+        "role": author.role,
+        "at": message.created_at.isoformat(),
+    }
+
+
 def pong() -> dict:
     return {"type": "pong"}
 
@@ -166,7 +181,47 @@ def audio_stopped() -> dict:
     return {"type": "audio_stop"}
 
 
-# --- Layer events the consumer sends itself -------------------------------------------------
+def draw_finished(*, sid: str, username: str, element: dict) -> dict:
+    """A stroke (or text) stored: every page replaces its live pieces with ``element``."""
+    return {"type": "draw", "sid": sid, "user": username, "end": True, "element": element}
+
+
+def moved(element_id: int, *, dx: float, dy: float) -> dict:
+    return {"type": "move", "id": element_id, "dx": dx, "dy": dy}
+
+
+def undone(element_id: int) -> dict:
+    return {"type": "undo", "id": element_id}
+
+
+def cleared() -> dict:
+    return {"type": "clear"}
+
+
+# --- Layer events ---------------------------------------------------------------------------
+
+
+def chat_event(message: dict) -> dict:
+    """``classroom.chat`` carrying a ``chat`` message (``chat``)."""
+    return relay(CHAT, message)
+
+
+def board_event(message: dict, *, sender: str = "") -> dict:
+    """``classroom.board``: any whiteboard message; ``sender``'s own socket skips it."""
+    return relay(BOARD, message, sender=sender) if sender else relay(BOARD, message)
+
+
+def permission_event(permissions: dict) -> dict:
+    """``classroom.permission``: each socket adds its own ``may_draw`` (see draw_permission)."""
+    return {"type": PERMISSION, "message": {"type": "draw_permission", **permissions}}
+
+
+def kick_event() -> dict:
+    return {"type": KICK}
+
+
+def end_event() -> dict:
+    return {"type": END}
 
 
 def audio_frame(data: bytes, *, ts: float, sender: str) -> dict:

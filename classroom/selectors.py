@@ -11,7 +11,7 @@ from accounts.models import display_name_of
 from courses.access import course_or_deny
 from courses.models import Course
 
-from . import audio, permissions
+from . import audio, events, permissions
 from .models import ChatMessage, Classroom, Presence, WhiteboardAction
 
 
@@ -25,7 +25,7 @@ def classroom_state(*, course_id: int, after: int | None = None) -> dict:
     """Everything a socket needs on entering: chat (after message ``after`` when given), the
     board, who is online, who may draw, whether the teacher is on air."""
     return {
-        "chat": [chat_message_dict(m) for m in chat_recent(course_id=course_id, after=after)],
+        "chat": [events.chat(m) for m in chat_recent(course_id=course_id, after=after)],
         "board": board_state(course_id=course_id),
         "online": online_users(course_id=course_id),
         "draw": draw_permissions(course_id=course_id),
@@ -33,19 +33,6 @@ def classroom_state(*, course_id: int, after: int | None = None) -> dict:
         # Clients drop their oldest elements past this, as the server does, so a client that
         # stayed connected ends with the same board as one that just joined.
         "board_limit": settings.CLASSROOM_BOARD_MAX_ACTIONS,
-    }
-
-
-def chat_message_dict(message: ChatMessage) -> dict:
-    author = message.author
-    return {
-        "type": "chat",
-        "id": message.pk,
-        "message": message.body,
-        "user": author.username,
-        "name": author.display_name,
-        "role": author.role,
-        "at": message.created_at.isoformat(),
     }
 
 

@@ -38,13 +38,13 @@ def classroom_kick(*, course_id: int, user_id: int) -> None:
     they no longer have access. Channel-layer errors are logged and swallowed, so blocking or
     removing a student works even while Redis is down.
     """
-    broadcast(events.user_group(course_id, user_id), {"type": events.KICK})
+    broadcast(events.user_group(course_id, user_id), events.kick_event())
 
 
 def classroom_end(*, course_id: int) -> None:
     """Close every socket of the course's classroom (code 4404, "this course no longer exists")
     after the caller's transaction commits; for deleting a course. Layer errors are logged."""
-    broadcast(events.room_group(course_id), {"type": events.END})
+    broadcast(events.room_group(course_id), events.end_event())
 
 
 def classrooms_close_for(*, user_id: int) -> None:
@@ -67,7 +67,7 @@ def chat_post(*, course: Course, author: User, body: str) -> ChatMessage:
         )
     with transaction.atomic():
         message = ChatMessage.objects.create(course=course, author=author, body=body)
-        broadcast(events.room_group(course.pk), events.relay(events.CHAT, selectors.chat_message_dict(message)))
+        broadcast(events.room_group(course.pk), events.chat_event(events.chat(message)))
     return message
 
 
@@ -123,7 +123,7 @@ def whiteboard_add(*, course: Course, author: User, element: dict, sid: str) -> 
     element = selectors.element_dict(action, author.username)
     broadcast(
         events.room_group(course.pk),
-        events.relay(events.BOARD, {"type": "draw", "sid": sid, "user": author.username, "end": True, "element": element}),
+        events.board_event(events.draw_finished(sid=sid, username=author.username, element=element)),
     )
     return element
 
@@ -135,7 +135,7 @@ def whiteboard_move(*, course: Course, element_id: int, dx: float, dy: float) ->
         return False
     action.data = {**action.data, "dx": dx, "dy": dy}
     action.save(update_fields=["data"])
-    broadcast(events.room_group(course.pk), events.relay(events.BOARD, {"type": "move", "id": element_id, "dx": dx, "dy": dy}))
+    broadcast(events.room_group(course.pk), events.board_event(events.moved(element_id, dx=dx, dy=dy)))
     return True
 
 
@@ -147,14 +147,14 @@ def whiteboard_undo(*, course: Course, author: User) -> int | None:
         return None
     element_id = action.pk
     action.delete()
-    broadcast(events.room_group(course.pk), events.relay(events.BOARD, {"type": "undo", "id": element_id}))
+    broadcast(events.room_group(course.pk), events.board_event(events.undone(element_id)))
     return element_id
 
 
 @transaction.atomic
 def whiteboard_clear(*, course: Course) -> None:
     WhiteboardAction.objects.filter(course=course).delete()
-    broadcast(events.room_group(course.pk), events.relay(events.BOARD, {"type": "clear"}))
+    broadcast(events.room_group(course.pk), events.board_event(events.cleared()))
 
 
 @transaction.atomic
@@ -175,7 +175,7 @@ def draw_permission_set(
             raise ValidationError(_("%(name)s is not a student of this course.") % {"name": username}, code="unknown")
         (classroom.drawers.add if allowed else classroom.drawers.remove)(student)
     permissions = selectors.draw_permissions(course_id=course.pk)
-    broadcast(events.room_group(course.pk), {"type": events.PERMISSION, "message": {"type": "draw_permission", **permissions}})
+    broadcast(events.room_group(course.pk), events.permission_event(permissions))
     return permissions
 
 

@@ -104,9 +104,9 @@ def chat_messages(request, course_id: int):
         if not allowed:
             return JsonResponse({"error": _("Slow down: too many messages.")}, status=429)
         message = services.chat_post(course=course, author=request.user, body=form.cleaned_data["message"])
-        return JsonResponse({"message": selectors.chat_message_dict(message)}, status=201)
+        return JsonResponse({"message": events.chat(message)}, status=201)
     after = parse_id(request.GET.get("after", "0"))
     if after is None:
         return JsonResponse({"error": _("“after” must be a message number.")}, status=400)
     messages = selectors.chat_recent(course_id=course.pk, after=after)
-    return JsonResponse({"messages": [selectors.chat_message_dict(m) for m in messages]})
+    return JsonResponse({"messages": [events.chat(m) for m in messages]})

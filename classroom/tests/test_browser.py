@@ -10,7 +10,6 @@ import struct
 import wave
 
 import pytest
-from playwright.sync_api import expect
 from django.conf import settings
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
