@@ -9,6 +9,9 @@ class AssignmentsConfig(AppConfig):
     verbose_name = _("Assignments")
 
     def ready(self):
-        from . import notices
+        from courses.signals import course_deleted
+
+        from . import notices, receivers
 
         notices.register_kinds()
+        course_deleted.connect(receivers.delete_source_files, dispatch_uid="assignments.course_deleted")

@@ -226,6 +226,16 @@ def assignment_delete(*, assignment: Assignment) -> None:
         transaction.on_commit(partial(_delete_file, storage, name))
 
 
+def course_source_files_delete_on_commit(*, course: Course) -> None:
+    """The course is being deleted (its rows cascade): remove its assignments' and runs' source
+    PDFs from storage once that commits."""
+    names = set(Assignment.objects.filter(course=course).exclude(source_file="").values_list("source_file", flat=True))
+    names |= set(GenerationRun.objects.filter(course=course).exclude(source_file="").values_list("source_file", flat=True))
+    storage = Assignment._meta.get_field("source_file").storage
+    for name in names:
+        transaction.on_commit(partial(_delete_file, storage, name))
+
+
 def _delete_file(storage, name: str) -> None:
     try:
         storage.delete(name)

@@ -134,7 +134,11 @@ def _execute(run_id: int) -> str:
             on_stage=lambda stage: services.run_stage_set(run_id=run.pk, stage=getattr(stage, "value", stage)),
         )
     except GenerationError as error:
-        services.run_fail(run_id=run.pk, message=str(error), code=getattr(error, "code", ""))
+        usage = error.usage or {}  # tokens a model spent before failing count against the budget
+        services.run_fail(
+            run_id=run.pk, message=str(error), code=error.code,
+            prompt_tokens=usage.get("prompt_tokens", 0), completion_tokens=usage.get("completion_tokens", 0),
+        )
         return "failed"
     except FileNotFoundError:
         services.run_fail(run_id=run.pk, message=_("The PDF is missing on the server; upload it again."), code="missing")

@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from assignments import services, tasks
 from assignments.models import Assignment, Card, GenerationRun, Question
+from courses import services as course_services
 from courses.tests.factories import CourseFactory, MaterialFactory
 
 from assignments.generation import GenerationError
@@ -194,3 +195,24 @@ def test_an_item_with_repeated_options_is_kept_flagged_and_blocks_publishing(cou
     services.assignment_publish(assignment=quiz)
     quiz.refresh_from_db()
     assert quiz.status == "published"
+
+
+def test_tokens_spent_before_a_failure_count_against_the_budget(course, teacher, fake_generator):
+    error = GenerationError("The model's answer was not usable.", "bad_output")
+    error.usage = {"prompt_tokens": 900, "completion_tokens": 150, "model": "m"}
+    fake_generator.error = error
+    run = queue(course, teacher)
+    assert tasks.generation_run_execute(run_id=run.pk) == "failed"
+    run.refresh_from_db()
+    assert (run.prompt_tokens, run.completion_tokens) == (900, 150)
+
+
+def test_deleting_the_course_removes_the_source_pdfs(course, teacher, fake_generator, django_capture_on_commit_callbacks):
+    run = queue(course, teacher)
+    assert tasks.generation_run_execute(run_id=run.pk) == "done"
+    run.refresh_from_db()
+    storage, name = run.source_file.storage, run.assignment.source_file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        course_services.course_delete(course=course)
+    assert not storage.exists(name)
