@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 SOURCE_NOT_FOUND = "source_not_found"
 DUPLICATE = "duplicate"
 REPEATED_OPTIONS = "repeated_options"
-FLAGS = (SOURCE_NOT_FOUND, DUPLICATE, REPEATED_OPTIONS)
+# The answer key looks wrong: the quote supports another option and not the one marked correct
+# (the worst failure of a generated quiz: students are taught the wrong thing).
+ANSWER_SUSPECT = "answer_suspect"
+FLAGS = (SOURCE_NOT_FOUND, DUPLICATE, REPEATED_OPTIONS, ANSWER_SUSPECT)
 
 QUIZ = "quiz"
 FLASHCARDS = "flashcards"
@@ -207,6 +210,27 @@ def has_repeated_options(item: dict) -> bool:
     return len(set(options)) < len(options)
 
 
+def supported_by(option: str, quote_words: set[str]) -> bool:
+    """Whether the quote carries the option: most of its words (all of a one- or two-word one)."""
+    words = tokens(option)
+    if not words:
+        return False
+    found = len(words & quote_words)
+    return found == len(words) if len(words) <= 2 else found / len(words) >= 0.6
+
+
+def answer_suspect(item: dict) -> bool:
+    """The quote supports a distractor but not the option marked correct. Options the quote
+    cannot decide (numbers to compute, "true"/"false") never trip this: one must be found."""
+    options = item.get("options") or []
+    correct = item.get("correct")
+    if not isinstance(correct, int) or not 0 <= correct < len(options):
+        return False
+    quote_words = tokens(item.get("quote") or "")
+    supported = [supported_by(option, quote_words) for option in options]
+    return not supported[correct] and any(supported[:correct] + supported[correct + 1 :])
+
+
 def source_found(item: dict, index: PageIndex) -> bool:
     return index.quote_on_page(item.get("quote") or "", item.get("page"))
 
@@ -224,6 +248,8 @@ def flag_items(kind: str, items: list[dict], index: PageIndex, *, existing: list
             flags.append(DUPLICATE)
         if kind == QUIZ and has_repeated_options(item):
             flags.append(REPEATED_OPTIONS)
+        if kind == QUIZ and SOURCE_NOT_FOUND not in flags and answer_suspect(item):
+            flags.append(ANSWER_SUSPECT)
         item["flags"] = flags
         seen.append(words)
     return items

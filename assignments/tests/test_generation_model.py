@@ -158,6 +158,17 @@ def test_a_wrong_quote_is_kept_and_flagged(server):
     assert [item["flags"] for item in result.items] == [[], ["source_not_found"], ["source_not_found"]]
 
 
+def test_a_wrong_answer_key_is_flagged_for_review(server):
+    """The model marked "Salt" correct while its own quote says osmosis moves water."""
+    answer = json.loads(json.dumps(GOOD))
+    answer["questions"][2]["correct"] = 0
+    server.script(json_completion(answer))
+    result = generate(PDF, kind="quiz", count=3)
+    flags = {item["question"]: item["flags"] for item in result.items}
+    assert flags["What moves across a semipermeable membrane in osmosis?"] == ["answer_suspect"]
+    assert sum(bool(f) for f in flags.values()) == 1
+
+
 def test_grounded_items_are_preferred_over_flagged_extras(server):
     answer = json.loads(json.dumps(GOOD))
     answer["questions"].insert(0, question("Invented question?", ["a", "b"], 0, 2, "Not in the document at all, really."))

@@ -374,3 +374,19 @@ def test_basic_generator_finds_no_sentences_in_unspaced_scripts():
     """A known gap: Chinese and Japanese have no spaces between words, so the basic generator
     finds no sentence to blank; generation ends in the "too little running text" message."""
     assert basic.generate(["细胞是生命的基本单位。细胞膜控制物质的进出。" * 20], kind="quiz", count=3) == []
+
+
+@pytest.mark.parametrize(
+    "options,correct,quote,suspect",
+    [
+        (["Mitochondria", "Ribosomes"], 0, "Mitochondria release energy from glucose.", False),
+        (["Mitochondria", "Ribosomes"], 1, "Mitochondria release energy from glucose.", True),
+        (["12", "15"], 0, "Three boxes of four eggs each.", False),  # the quote cannot decide
+        (["True", "False"], 1, "Water boils at 100 degrees at sea level.", False),
+        (["the cell membrane", "the nucleus"], 1, "The cell membrane controls what enters the cell.", True),
+    ],
+)
+def test_answer_key_check(options, correct, quote, suspect):
+    from assignments.grounding import answer_suspect
+
+    assert answer_suspect({"options": options, "correct": correct, "quote": quote}) is suspect
