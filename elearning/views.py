@@ -8,6 +8,7 @@ from django.shortcuts import render
 from accounts import permissions as account_permissions
 from accounts import selectors as account_selectors
 from courses import selectors as course_selectors
+from invitations import selectors as invitation_selectors
 
 
 def home(request):
@@ -24,6 +25,7 @@ def home(request):
                 "courses": course_selectors.courses_taught(teacher=user),
                 "recent_feedback": course_selectors.recent_feedback(teacher=user),
                 "average_rating": course_selectors.teacher_average_rating(teacher=user),
+                "invitations": invitation_selectors.dashboard_summary(inviter=user),
             },
         )
     return render(
