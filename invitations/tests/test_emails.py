@@ -15,7 +15,7 @@ Status = Invitation.EmailStatus
 
 
 def queued():
-    return list(DBTaskResult.objects.order_by("enqueued_at"))
+    return list(DBTaskResult.objects.filter(task_path__startswith="invitations.").order_by("enqueued_at"))
 
 
 def run_queued():
