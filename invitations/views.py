@@ -130,8 +130,8 @@ def _back_to_list(request):
     return redirect("invitations:list")
 
 
-@login_required
 @require_POST
+@login_required
 def invitation_resend(request, pk: int):
     invitation = _own_invitation(request, pk)
     try:
@@ -146,8 +146,8 @@ def invitation_resend(request, pk: int):
     return _back_to_list(request)
 
 
-@login_required
 @require_POST
+@login_required
 def invitation_revoke(request, pk: int):
     invitation = _own_invitation(request, pk)
     if services.invitation_revoke(invitation=invitation):
@@ -236,8 +236,8 @@ def bulk_detail(request, pk: int):
     )
 
 
-@login_required
 @require_POST
+@login_required
 def bulk_confirm(request, pk: int):
     batch = _own_batch(request, pk)
     try:
@@ -249,8 +249,8 @@ def bulk_confirm(request, pk: int):
     return redirect(batch)
 
 
-@login_required
 @require_POST
+@login_required
 def bulk_cancel(request, pk: int):
     batch = _own_batch(request, pk)
     services.import_cancel(batch=batch)
@@ -381,8 +381,8 @@ def join_links(request):
 JOIN_ACTIONS = {"enable", "reset", "disable"}
 
 
-@login_required
 @require_POST
+@login_required
 def join_link_action(request, course_id: int, action: str):
     course = course_or_deny(request.user, course_id, permissions.can_manage_join_link)
     if action == "enable":

@@ -30,9 +30,16 @@ from elearning.testing.authz import (
     everyone,
     redirect,
 )
+from invitations.tests import authz as invitations_authz
 from notifications.tests import authz as notifications_authz
 
-APP_MATRICES = [accounts_authz.MATRIX, courses_authz.MATRIX, classroom_authz.MATRIX, notifications_authz.MATRIX]
+APP_MATRICES = [
+    accounts_authz.MATRIX,
+    courses_authz.MATRIX,
+    classroom_authz.MATRIX,
+    notifications_authz.MATRIX,
+    invitations_authz.MATRIX,
+]
 
 
 def url_keys(patterns=None, namespace=None, prefix=""):
