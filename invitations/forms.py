@@ -70,7 +70,7 @@ class BulkUploadForm(forms.Form):
         label=_("…or paste a list"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "placeholder": "Ada Lovelace <ada@example.org>\nalan@example.org\nGrace Hopper, grace@example.org"}),
-        help_text=_("One person a line: “Name <email>”, “email” or “name, email”."),
+        help_text=_("One person a line: “Name &lt;email&gt;”, “email” or “name, email”."),  # shown as HTML
     )
     user_type = forms.ChoiceField(label=_("Role of the pasted people"), required=False)
     course = CourseChoiceField(

@@ -171,7 +171,7 @@ class BulkUploadView(InviterRequiredMixin, FormView):
         return {
             **super().get_context_data(**kwargs),
             "recent": selectors.recent_imports(user=self.request.user),
-            "max_rows": importing.max_rows(),
+            "max_rows": f"{importing.max_rows():,}",
             "max_mb": f"{importing.max_bytes() / 1048576:g}",
         }
 
