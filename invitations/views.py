@@ -212,6 +212,7 @@ def bulk_detail(request, pk: int):
         rows = [outcome.as_dict() for outcome in bulk.classify(user=request.user, rows=batch.rows, names_optional=batch.names_optional)]
         progress = None
     totals = bulk.counts(rows)
+    quota = services.quota_remaining(user=request.user)
     shown = [row for row in rows if row["action"] == show] if show in bulk.ACTION_LABELS else rows
     page = Paginator(shown, PREVIEW_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -228,10 +229,8 @@ def bulk_detail(request, pk: int):
             "show": show,
             "querystring": query.urlencode(),
             "progress": progress,
-            "quota": services.quota_remaining(user=request.user),
-            "over_quota": (services.quota_remaining(user=request.user) or 0) < totals[bulk.INVITE]
-            if services.quota_remaining(user=request.user) is not None
-            else False,
+            "quota": quota,
+            "over_quota": quota is not None and quota < totals[bulk.INVITE],
         },
     )
 

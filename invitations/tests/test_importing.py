@@ -184,3 +184,14 @@ def test_any_table_behind_a_good_header_is_read(table, delimiter):
         assert str(error)
     else:
         assert parsed.columns == files.HEADER
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.text(max_size=3000))
+def test_any_pasted_text_gives_rows_or_a_clear_error(text):
+    try:
+        parsed = parse_pasted(text)
+    except ImportFileError as error:
+        assert str(error)
+    else:
+        assert all(isinstance(row.values, dict) for row in parsed.rows)

@@ -15,8 +15,9 @@ if (section) {
         bar.style.width = `${p.percent}%`;
         bar.textContent = `${p.percent}%`;
         outer.setAttribute("aria-valuenow", p.percent);
-        text.textContent = `${p.sent} of ${p.total} e-mails sent, ${p.failed} not delivered.` +
-          (p.retrying ? ` The mail server could not be reached for ${p.retrying}; they will be tried again automatically.` : "");
+        // The sentences come translated from the page (data-*-text), with {name} slots.
+        const fill = (template) => template.replace(/\{(\w+)\}/g, (_, key) => String(p[key] ?? ""));
+        text.textContent = fill(text.dataset.sentText) + (p.retrying ? ` ${fill(text.dataset.retryText)}` : "");
         if (p.done) {
           window.location.reload();
           return;
