@@ -44,6 +44,8 @@ run: venv
 	$(PY) manage.py db_worker & \
 	bin/serve $(HOST) $(PORT)
 
-# The whole suite. With DATABASE_URL / REDIS_URL set it runs on PostgreSQL / Redis instead.
+# The layer contract (.importlinter), then the whole suite. With DATABASE_URL / REDIS_URL set
+# the suite runs on PostgreSQL / Redis instead.
 test: $(VENV)/.dev node_modules/.installed browser
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -106,11 +106,12 @@ def mailbox(smtp_server):
 
 @pytest.fixture(scope="session")
 def daphne_server(django_db_setup, django_db_blocker, smtp_server):
-    """A Daphne process serving the test database, sending mail to ``smtp_server``."""
+    """A Daphne process serving the test database, and a task worker beside it (as `make run`
+    has), both sending mail to ``smtp_server``."""
     from elearning.testing.live import LiveServer
 
     server = LiveServer(
-        extra_env={"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_server.port)}
+        extra_env={"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_server.port)}, worker=True
     )
     with server:
         yield server

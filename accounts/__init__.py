@@ -1,1 +1,1 @@
-"""Accounts: users and their roles, sign-up, profile and photo, login safeguards."""
+"""Accounts (bottom layer): users and their roles, sign-up, profile and photo, login safeguards."""

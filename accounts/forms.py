@@ -1,18 +1,20 @@
 """Forms of the accounts pages; every rule a person can break shows as a field error."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .middleware import BLOCKED_MESSAGE
 from .models import User
-from .photos import ALLOWED_FORMATS, photo_from_upload
+from .photos import ALLOWED_FORMATS, inspect_photo
+from . import services
 from .services import EMAIL_TAKEN
 
 
 class PhotoField(forms.FileField):
-    """An optional photo, cleaned into a re-encoded JPEG (see accounts.photos)."""
+    """An optional photo, checked from its header (see accounts.photos). Cleaning decodes no
+    pixel: the service re-encodes it once the whole form is valid."""
 
     widget = forms.FileInput
 
@@ -29,7 +31,7 @@ class PhotoField(forms.FileField):
         upload = super().clean(data, initial)
         if not upload or upload is initial:
             return None
-        return photo_from_upload(upload)
+        return inspect_photo(upload)
 
 
 def _email_taken(email: str, exclude_pk=None) -> bool:
@@ -105,3 +107,11 @@ class ProfileForm(forms.ModelForm):
         if _email_taken(email, exclude_pk=self.instance.pk):
             raise ValidationError(EMAIL_TAKEN, code="email_taken")
         return email
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the e-mail leaves through the task queue (see
+    ``services.password_reset_request``): the page takes the same time for every address."""
+
+    def save(self, *, request=None, **kwargs):
+        services.password_reset_request(email=self.cleaned_data["email"], client=request.META.get("REMOTE_ADDR", ""))

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from functools import partial
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import signals
+from elearning.ratelimit import window_allows
+
+from . import photos, signals, tasks
+from .photos import CheckedPhoto
 from .models import User
+
+logger = logging.getLogger(__name__)
 
 EMAIL_TAKEN = gettext_lazy("An account with this e-mail address already exists.")
 
@@ -21,6 +31,13 @@ def _delete_file_on_commit(field_file) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+def _reencode(photo: CheckedPhoto) -> ContentFile:
+    try:
+        return photos.reencode(photo)
+    except ValidationError as error:
+        raise ValidationError({"photo": error.error_list}) from None
+
+
 def user_create(
     *,
     username: str,
@@ -28,12 +45,13 @@ def user_create(
     password: str,
     role: str,
     full_name: str = "",
-    photo: ContentFile | None = None,
+    photo: CheckedPhoto | None = None,
 ) -> User:
     user = User(username=username, email=email, role=role, full_name=full_name)
     user.set_password(password)
     if photo is not None:
-        user.photo.save(photo.name, photo, save=False)
+        image = _reencode(photo)  # the decode, now that the rest of the form is valid
+        user.photo.save(image.name, image, save=False)
     try:
         with transaction.atomic():
             user.save()
@@ -54,17 +72,18 @@ def user_update_profile(
     full_name: str,
     email: str,
     bio: str,
-    photo: ContentFile | None = None,
+    photo: CheckedPhoto | None = None,
     remove_photo: bool = False,
 ) -> User:
+    image = _reencode(photo) if photo is not None else None
     user.full_name = full_name
     user.email = email
     user.bio = bio
-    if photo is not None or remove_photo:
+    if image is not None or remove_photo:
         _delete_file_on_commit(user.photo)
         user.photo = None
-    if photo is not None:
-        user.photo.save(photo.name, photo, save=False)
+    if image is not None:
+        user.photo.save(image.name, image, save=False)
     try:
         with transaction.atomic():
             user.save()
@@ -87,3 +106,22 @@ def user_set_blocked(*, user: User, blocked: bool) -> bool:
     if changed and blocked:
         signals.user_blocked.send(sender=User, user=user)
     return changed
+
+
+def password_reset_request(*, email: str, client: str) -> bool:
+    """Queue a reset e-mail for ``email`` after the commit, unless the address already had
+    ``PASSWORD_RESET_PER_ADDRESS`` of them this hour (then nothing is sent, and the page says
+    the same). Returns whether one was queued. The per-client limit is the view's, which can
+    answer 429 without telling anything about the address."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    if not window_allows(f"pwreset:address:{digest}", limit=settings.PASSWORD_RESET_PER_ADDRESS, seconds=3600):
+        return False
+    transaction.on_commit(partial(_enqueue_reset, email))
+    return True
+
+
+def _enqueue_reset(email: str) -> None:
+    try:
+        tasks.send_password_reset.enqueue(email)
+    except Exception:  # noqa: BLE001 - the page already said "sent"; nothing to undo
+        logger.exception("could not queue a password reset e-mail")

@@ -10,12 +10,19 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 from django.views.generic import FormView, UpdateView
 
+from elearning.ratelimit import window_allows
+
 from . import services
-from .forms import LoginForm, ProfileForm, SignUpForm
+
+TOO_MANY_RESETS = gettext_lazy(
+    "Too many password reset requests from your network. Wait an hour, or ask your school's administrator."
+)
+from .forms import LoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
 from .models import User
 
 
@@ -116,10 +123,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """The e-mail goes through the task queue; a client asking too often is told to wait."""
+
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
+    form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        client = self.request.META.get("REMOTE_ADDR", "")
+        if not window_allows(f"pwreset:client:{client}", limit=settings.PASSWORD_RESET_PER_CLIENT, seconds=3600):
+            form.add_error(None, TOO_MANY_RESETS)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

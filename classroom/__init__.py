@@ -1,1 +1,1 @@
-"""Classroom: the live room of a course (chat, whiteboard, audio) over a WebSocket."""
+"""Classroom (a feature app above courses): a course's live room — chat, whiteboard, audio — over a WebSocket."""

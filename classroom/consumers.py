@@ -22,7 +22,7 @@ from elearning.consumers import SiteConsumer
 
 from . import events, permissions, selectors, services
 from .protocol import ProtocolError, parse_frame
-from .ratelimit import TokenBucket
+from elearning.ratelimit import TokenBucket
 
 logger = logging.getLogger(__name__)
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 CHAT_MAX_LENGTH = 5000
@@ -29,8 +30,6 @@ class Classroom(models.Model):
         return str(self.course)
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("classroom:room", args=[self.course_id])
 
 

@@ -2,29 +2,26 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from courses.models import Course
-from courses.permissions import is_blocked_from
+from courses.access import course_or_deny
 
 from . import events, permissions, selectors, services
 from .forms import ChatForm
-from .ratelimit import window_allows
+from elearning.parsing import parse_id
+from elearning.ratelimit import window_allows
+
+NO_ENTRY = gettext_lazy("Only the course's teacher and its enrolled students can enter its classroom.")
 
 
-def get_classroom_course(user, course_id: int) -> Course:
-    course = get_object_or_404(Course.objects.select_related("teacher"), pk=course_id)
-    if not permissions.can_enter(user, course):
-        if is_blocked_from(user, course):
-            raise PermissionDenied(_("The teacher of this course has blocked you from it."))
-        raise PermissionDenied(_("Only the course's teacher and its enrolled students can enter its classroom."))
-    return course
+def get_classroom_course(user, course_id: int):
+    return course_or_deny(user, course_id, permissions.can_enter, refusal=NO_ENTRY)
 
 
 @login_required
@@ -95,8 +92,8 @@ def chat_messages(request, course_id: int):
             return JsonResponse({"error": _("Slow down: too many messages.")}, status=429)
         message = services.chat_post(course=course, author=request.user, body=form.cleaned_data["message"])
         return JsonResponse({"message": selectors.chat_message_dict(message)}, status=201)
-    after = request.GET.get("after", "0")
-    if not after.isdigit() or len(after) > 18:
+    after = parse_id(request.GET.get("after", "0"))
+    if after is None:
         return JsonResponse({"error": _("“after” must be a message number.")}, status=400)
-    messages = selectors.chat_recent(course_id=course.pk, after=int(after))
+    messages = selectors.chat_recent(course_id=course.pk, after=after)
     return JsonResponse({"messages": [selectors.chat_message_dict(m) for m in messages]})

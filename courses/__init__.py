@@ -1,1 +1,1 @@
-"""Courses: catalogue, enrollment, rosters, materials, feedback and assignments."""
+"""Courses (above notifications): catalogue, enrollment, rosters and blocks, materials, feedback."""

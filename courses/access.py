@@ -19,7 +19,12 @@ def course_or_deny(user, pk: int, check: Callable[..., bool], *, refusal: str | 
     """The course when ``check(user, course)`` allows it. Otherwise: 404 when the course does
     not exist or is hidden from this user (inactive, not theirs), 403 naming the block to a
     blocked student, else 403 with ``refusal`` (or Django's default text)."""
-    course = get_object_or_404(Course.objects.select_related("teacher"), pk=pk)
+    courses = Course.objects.select_related("teacher")
+    if user.is_authenticated:
+        courses = courses.annotate(**permissions.relation_annotations(user))
+    course = get_object_or_404(courses, pk=pk)
+    if user.is_authenticated:
+        permissions.attach_relation(user, course)
     if check(user, course):
         return course
     if permissions.is_blocked_from(user, course):

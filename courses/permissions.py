@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_student, is_teacher
@@ -24,15 +27,50 @@ def can_edit_course(user, course: Course) -> bool:
 can_manage_roster = can_edit_course
 
 
+@dataclass(frozen=True)
+class Relation:
+    """A user's standing in one course: actively enrolled, blocked from it."""
+
+    user_id: int
+    enrolled: bool
+    blocked: bool
+
+
+def relation_annotations(user) -> dict:
+    """Annotations that load ``user``'s Relation with the course in the same query
+    (see ``courses.access.course_or_deny``): a page asks several questions of one answer."""
+    return {
+        "viewer_enrolled": Exists(Enrollment.objects.filter(course=OuterRef("pk"), student=user, is_active=True)),
+        "viewer_blocked": Exists(CourseBlock.objects.filter(course=OuterRef("pk"), student=user)),
+    }
+
+
+def attach_relation(user, course: Course) -> Course:
+    """Keep the annotated answer on this (request-scoped) course object."""
+    course.viewer_relation = Relation(user.pk, course.viewer_enrolled, course.viewer_blocked)
+    return course
+
+
+def _relation(user, course: Course) -> Relation:
+    known = getattr(course, "viewer_relation", None)
+    if known is not None and known.user_id == user.pk:
+        return known
+    row = (
+        Course.objects.filter(pk=course.pk)
+        .annotate(**relation_annotations(user))
+        .values_list("viewer_enrolled", "viewer_blocked")
+        .first()
+    )
+    enrolled, blocked = row or (False, False)  # a course deleted meanwhile: no standing
+    return Relation(user.pk, enrolled, blocked)
+
+
 def is_blocked_from(user, course: Course) -> bool:
-    return user.is_authenticated and CourseBlock.objects.filter(course=course, student=user).exists()
+    return user.is_authenticated and _relation(user, course).blocked
 
 
 def is_enrolled(user, course: Course) -> bool:
-    return (
-        user.is_authenticated
-        and Enrollment.objects.filter(course=course, student=user, is_active=True).exists()
-    )
+    return user.is_authenticated and _relation(user, course).enrolled
 
 
 def can_view_course(user, course: Course) -> bool:

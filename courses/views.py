@@ -1,46 +1,27 @@
 """Course pages: catalogue, create/edit/delete, detail, enroll/unenroll, roster, materials, feedback."""
 
-from urllib.parse import quote
-
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse, reverse_lazy
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
 from accounts.models import User
 
-from . import permissions, selectors, services
+from . import downloads, permissions, selectors, services, upload_limits
+from .access import course_or_deny
 from .forms import CourseForm, FeedbackForm, MaterialForm, RosterAddForm
 from .models import Course, CourseMaterial
-
-BLOCKED = _("The teacher of this course has blocked you from it.")
-
-
-def get_course_for(user, pk: int, check) -> Course:
-    """The course, if ``check(user, course)`` allows; 404 for hidden courses, else 403."""
-    course = get_object_or_404(Course.objects.select_related("teacher"), pk=pk)
-    if not check(user, course):
-        if permissions.is_blocked_from(user, course):
-            raise PermissionDenied(BLOCKED)
-        if not course.is_active and not permissions.is_owner(user, course):
-            raise Http404
-        raise PermissionDenied
-    return course
-
 
 class CatalogueView(ListView):
     template_name = "courses/catalogue.html"
@@ -60,7 +41,7 @@ class TeacherCourseMixin(LoginRequiredMixin):
     model = Course
 
     def get_object(self, queryset=None):
-        return get_course_for(self.request.user, self.kwargs["pk"], permissions.can_edit_course)
+        return course_or_deny(self.request.user, self.kwargs["pk"], permissions.can_edit_course)
 
 
 class CourseCreateView(LoginRequiredMixin, CreateView):
@@ -109,7 +90,7 @@ class CourseDeleteView(TeacherCourseMixin, DeleteView):
 
 def course_detail(request, pk: int):
     user = request.user
-    course = get_course_for(user, pk, permissions.can_view_course)
+    course = course_or_deny(user, pk, permissions.can_view_course)
     context = {
         "course": course,
         "is_owner": permissions.is_owner(user, course),
@@ -123,9 +104,10 @@ def course_detail(request, pk: int):
     if context["can_access_content"]:
         context["materials"] = selectors.course_materials(course=course)
     if context["can_view_feedback"]:
-        context["feedback_summary"] = selectors.feedback_summary(course=course)
-        page = Paginator(selectors.course_feedback(course=course), 10).get_page(request.GET.get("page"))
-        context["feedback_page"] = page
+        summary = context["feedback_summary"] = selectors.feedback_summary(course=course)
+        paginator = Paginator(selectors.course_feedback(course=course), 10)
+        paginator.count = summary["count"]  # already counted by the summary: no second COUNT
+        context["feedback_page"] = paginator.get_page(request.GET.get("page"))
     if permissions.can_leave_feedback(user, course):
         mine = selectors.student_feedback(course=course, student=user)
         context["feedback_form"] = FeedbackForm(instance=mine)
@@ -168,14 +150,14 @@ def _render_roster(request, course: Course, form: RosterAddForm, status: int = 2
 
 @login_required
 def roster(request, pk: int):
-    course = get_course_for(request.user, pk, permissions.can_manage_roster)
+    course = course_or_deny(request.user, pk, permissions.can_manage_roster)
     return _render_roster(request, course, RosterAddForm())
 
 
 @require_POST
 @login_required
 def roster_add(request, pk: int):
-    course = get_course_for(request.user, pk, permissions.can_manage_roster)
+    course = course_or_deny(request.user, pk, permissions.can_manage_roster)
     form = RosterAddForm(request.POST)
     if not form.is_valid():
         return _render_roster(request, course, form, status=400)
@@ -193,16 +175,16 @@ def roster_add(request, pk: int):
 
 
 ROSTER_ACTIONS = {
-    "remove": (services.roster_remove_student, _("%(name)s removed from the course.")),
-    "block": (services.roster_block_student, _("%(name)s blocked from the course.")),
-    "unblock": (services.roster_unblock_student, _("%(name)s unblocked; they may join again.")),
+    "remove": (services.roster_remove_student, gettext_lazy("%(name)s removed from the course.")),
+    "block": (services.roster_block_student, gettext_lazy("%(name)s blocked from the course.")),
+    "unblock": (services.roster_unblock_student, gettext_lazy("%(name)s unblocked; they may join again.")),
 }
 
 
 @require_POST
 @login_required
 def roster_action(request, pk: int, student_id: int, action: str):
-    course = get_course_for(request.user, pk, permissions.can_manage_roster)
+    course = course_or_deny(request.user, pk, permissions.can_manage_roster)
     student = get_object_or_404(User, pk=student_id, role=User.Role.STUDENT)
     service, message = ROSTER_ACTIONS[action]
     kwargs = {"blocked_by": request.user} if action == "block" else {}
@@ -212,29 +194,6 @@ def roster_action(request, pk: int, student_id: int, action: str):
 
 
 # --- Materials --------------------------------------------------------------------------------
-
-class SizeLimitUploadHandler(FileUploadHandler):
-    """Stops storing an upload once it passes the limit (for requests without a Content-Length)."""
-
-    def __init__(self, request, limit: int):
-        super().__init__(request)
-        self.limit = limit
-        self.received = 0
-
-    def new_file(self, *args, **kwargs):
-        self.received = 0
-        super().new_file(*args, **kwargs)
-
-    def receive_data_chunk(self, raw_data, start):
-        self.received += len(raw_data)
-        if self.received > self.limit:
-            self.request.upload_too_large = True
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
-
 
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
@@ -261,17 +220,13 @@ def _render_material_form(request, course, form, status=200):
 @require_http_methods(["GET", "POST"])
 @login_required
 def material_upload(request, pk: int):
-    course = get_course_for(request.user, pk, permissions.can_manage_materials)
+    course = course_or_deny(request.user, pk, permissions.can_manage_materials)
     limit = settings.MATERIAL_MAX_UPLOAD_BYTES
     if request.method == "POST":
         # Refuse an oversized upload from its header, before a byte of the body is parsed.
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = 0
-        if declared > limit + 1024 * 1024:
+        if upload_limits.declared_too_large(request, limit):
             return _render_material_form(request, course, _too_large_form(limit), status=413)
-        request.upload_handlers.insert(0, SizeLimitUploadHandler(request, limit))
+        upload_limits.limit_upload(request, limit)
     return _material_upload_protected(request, course, limit)
 
 
@@ -280,7 +235,7 @@ def _material_upload_protected(request, course, limit):
     if request.method != "POST":
         return _render_material_form(request, course, MaterialForm(max_bytes=limit))
     form = MaterialForm(request.POST, request.FILES, max_bytes=limit)
-    if getattr(request, "upload_too_large", False):
+    if upload_limits.upload_too_large(request):
         return _render_material_form(request, course, _too_large_form(limit, request.POST), status=413)
     if not form.is_valid():
         return _render_material_form(request, course, form, status=400)
@@ -298,62 +253,18 @@ def _material_upload_protected(request, course, limit):
     return redirect(url)
 
 
-DOWNLOAD_BLOCK_SIZE = 256 * 1024
-
-
-async def _read_in_blocks(handle):
-    read = sync_to_async(handle.read, thread_sensitive=False)
-    try:
-        while block := await read(DOWNLOAD_BLOCK_SIZE):
-            yield block
-    finally:
-        await sync_to_async(handle.close, thread_sensitive=False)()
-
-
 @login_required
 def material_download(request, pk: int, material_id: int):
-    course = get_course_for(request.user, pk, permissions.can_download_material)
+    course = course_or_deny(request.user, pk, permissions.can_download_material)
     material = get_object_or_404(CourseMaterial, pk=material_id, course=course)
     inline = request.GET.get("view") == "1" and material.opens_in_browser
-    if settings.MATERIALS_ACCEL_REDIRECT:
-        return _accel_redirect(material, inline)
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("This file is missing on the server; ask the teacher to upload it again.")) from None
-    response = FileResponse(
-        handle, as_attachment=not inline, filename=material.original_name, content_type=material.content_type
-    )
-    if isinstance(request, ASGIRequest):
-        # Under ASGI Django would read a file iterator whole into a list before sending it;
-        # an async iterator makes it go out block by block.
-        response.streaming_content = _read_in_blocks(handle)
-    else:
-        response.block_size = DOWNLOAD_BLOCK_SIZE
-    return _protect(response)
-
-
-def _protect(response):
-    response["X-Content-Type-Options"] = "nosniff"
-    # Defence in depth: even if a browser rendered the file, it could run nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _accel_redirect(material: CourseMaterial, inline: bool) -> HttpResponse:
-    """Hand the sending to nginx (an ``internal`` location on MATERIALS_ROOT) once access is
-    checked: it streams with the client's pace, which Daphne cannot (it buffers for slow clients)."""
-    response = HttpResponse(content_type=material.content_type)
-    response["X-Accel-Redirect"] = settings.MATERIALS_ACCEL_REDIRECT + quote(material.file.name)
-    response["Content-Disposition"] = content_disposition_header(not inline, material.original_name)
-    return _protect(response)
+    return downloads.material_response(request, material, inline=inline)
 
 
 @require_POST
 @login_required
 def material_delete(request, pk: int, material_id: int):
-    course = get_course_for(request.user, pk, permissions.can_manage_materials)
+    course = course_or_deny(request.user, pk, permissions.can_manage_materials)
     material = get_object_or_404(CourseMaterial, pk=material_id, course=course)
     services.material_delete(material=material)
     messages.success(request, _("“%(title)s” deleted.") % {"title": material.title})
@@ -366,7 +277,7 @@ def material_delete(request, pk: int, material_id: int):
 @login_required
 def feedback(request, pk: int):
     """The student's own feedback on the course: one per student, editable."""
-    course = get_course_for(request.user, pk, permissions.can_view_course)
+    course = course_or_deny(request.user, pk, permissions.can_view_course)
     if not permissions.can_leave_feedback(request.user, course):
         raise PermissionDenied(_("Only students enrolled in this course can leave feedback."))
     mine = selectors.student_feedback(course=course, student=request.user)

@@ -23,3 +23,11 @@ class SiteConsumer(AsyncWebsocketConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+
+class UnknownRouteConsumer(AsyncWebsocketConsumer):
+    """Any other ``/ws/…`` path: the handshake is refused (HTTP 403), quietly — no route would
+    otherwise raise in the router, answer 500 and log an error for every stray client."""
+
+    async def connect(self):
+        await self.close()

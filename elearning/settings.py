@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "elearning.proxies.ClientAddressMiddleware",  # first: everything after sees the real client
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -200,6 +201,17 @@ LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 
 # Login throttling: five failures for one username from one address lock that pair for 15 min.
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks). PROXY_HEADERS=1 is
+# the short form for a proxy on this host.
+TRUSTED_PROXIES = env.list(
+    "TRUSTED_PROXIES", default=["127.0.0.1", "::1"] if env.bool("PROXY_HEADERS", default=False) else []
+)
+
+# Password reset requests per hour: per address (past it, nothing more is sent and the page
+# says the same) and per client address (past it, the page asks to wait).
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=3)
+PASSWORD_RESET_PER_CLIENT = env.int("PASSWORD_RESET_PER_CLIENT", default=10)
+
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -234,7 +246,10 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
 PROFILE_PHOTO_MAX_BYTES = env.int("PROFILE_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
-PROFILE_PHOTO_MAX_PIXELS = 40_000_000  # larger images are refused as decompression bombs
+# Pixel budgets, checked from the header before anything is decoded (see accounts.photos):
+# JPEGs decode at a reduced scale, other formats whole (4 bytes a pixel).
+PROFILE_PHOTO_MAX_PIXELS = 40_000_000
+PROFILE_PHOTO_MAX_DECODED_PIXELS = 4_000_000
 PROFILE_PHOTO_SIZE = 320  # stored photos are re-encoded squares of this many pixels
 MATERIAL_MAX_UPLOAD_BYTES = env.int("MATERIAL_MAX_UPLOAD_MB", default=100) * 1024 * 1024
 # Behind nginx: the URL prefix of an `internal` location serving MATERIALS_ROOT. Downloads are

@@ -1,1 +1,1 @@
-"""Notifications: in-app notifications, their e-mail copies and the live unread badge."""
+"""Notifications (above accounts): delivery only — in-app rows, e-mail copies, the live badge; knows no other app."""

@@ -51,7 +51,7 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ("recipient",)
     list_select_related = ("recipient",)
     date_hierarchy = "created_at"
-    readonly_fields = ("created_at", "email_attempts", "email_error", "emailed_at", "email_retry_at")
+    readonly_fields = ("type", "created_at", "email_attempts", "email_error", "emailed_at", "email_retry_at")
     actions = ["mark_read", "retry_email"]
 
     @admin.display(description=_("kind"), ordering="type")

@@ -1,11 +1,27 @@
 """In-app notifications, each with the state of its e-mail copy."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import kinds
+
+
+def is_site_path(link: str) -> bool:
+    """Whether ``link`` is a path on this site ("/courses/3/"), never another host."""
+    return (
+        link.startswith("/")
+        and not link.startswith("//")
+        and "\\" not in link
+        and not any(ord(char) < 32 for char in link)
+    )
+
+
+def validate_site_path(link: str) -> None:
+    if link and not is_site_path(link):
+        raise ValidationError(_("Use a path on this site that starts with /."), code="not_site_path")
 
 
 class Notification(models.Model):
@@ -26,7 +42,7 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     message = models.TextField(_("message"), blank=True)
     # A path inside the site ("/courses/3/"); the views never redirect anywhere else.
-    link = models.CharField(_("link"), max_length=500, blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True, validators=[validate_site_path])
     is_read = models.BooleanField(_("read"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -69,13 +85,3 @@ class Notification(models.Model):
     def icon(self) -> str:
         """The Bootstrap Icons name shown beside the notification."""
         return self.kind.icon
-
-
-def is_site_path(link: str) -> bool:
-    """Whether ``link`` is a path on this site ("/courses/3/"), never another host."""
-    return (
-        link.startswith("/")
-        and not link.startswith("//")
-        and "\\" not in link
-        and not any(ord(char) < 32 for char in link)
-    )

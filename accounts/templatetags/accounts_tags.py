@@ -2,6 +2,8 @@
 
 from django import template
 
+from accounts import permissions
+
 register = template.Library()
 
 SIZES = {"sm": 32, "md": 48, "lg": 96}
@@ -10,3 +12,9 @@ SIZES = {"sm": 32, "md": 48, "lg": 96}
 @register.inclusion_tag("accounts/_avatar.html")
 def avatar(user, size="sm"):
     return {"person": user, "px": SIZES.get(size, SIZES["sm"])}
+
+
+@register.filter
+def is_site_admin(user) -> bool:
+    """``{% if user|is_site_admin %}``: the admin link, by accounts.permissions."""
+    return permissions.is_site_admin(user)

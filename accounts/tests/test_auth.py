@@ -1,13 +1,19 @@
 import re
+import uuid
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from accounts.tasks import send_password_reset
 
 from accounts.services import user_set_blocked
 
-from .factories import PASSWORD
+from .factories import PASSWORD, StudentFactory
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
@@ -70,9 +76,26 @@ def test_logout_is_post_only(login, student):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_by_emailed_link(client, student):
-    response = client.post("/accounts/password_reset/", {"email": student.email.upper()})
+def request_reset(client, email, django_capture_on_commit_callbacks, **extra):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post("/accounts/password_reset/", {"email": email}, **extra)
+
+
+def run_queued_resets() -> list[int]:
+    """Run the queued reset tasks as the worker would; returns what each sent."""
+    results = []
+    for row in DBTaskResult.objects.filter(task_path__endswith="send_password_reset").order_by("enqueued_at"):
+        payload = row.args_kwargs
+        results.append(send_password_reset.call(*payload["args"], **payload["kwargs"]))
+        row.delete()
+    return results
+
+
+def test_password_reset_by_emailed_link(client, student, django_capture_on_commit_callbacks):
+    response = request_reset(client, student.email.upper(), django_capture_on_commit_callbacks)
     assert response.url == "/accounts/password_reset/done/"
+    assert mail.outbox == []  # nothing is sent inside the request
+    assert run_queued_resets() == [1]
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [student.email]
@@ -88,10 +111,35 @@ def test_password_reset_by_emailed_link(client, student):
     assert not client.get(link, follow=True).context["validlink"]
 
 
-def test_password_reset_for_an_unknown_address_reveals_nothing(client):
-    response = client.post("/accounts/password_reset/", {"email": "nobody@school.test"})
-    assert response.url == "/accounts/password_reset/done/"
-    assert mail.outbox == []
+def test_password_reset_for_an_unknown_address_reveals_nothing(client, student, django_capture_on_commit_callbacks):
+    """Known and unknown addresses do the same work in the request (one queued task), so
+    neither the page nor its timing tells them apart; the worker finds nobody to mail."""
+    with CaptureQueriesContext(connection) as unknown_queries:
+        unknown = request_reset(client, "nobody@school.test", django_capture_on_commit_callbacks)
+    with CaptureQueriesContext(connection) as known_queries:
+        known = request_reset(client, student.email, django_capture_on_commit_callbacks)
+    assert unknown.url == known.url == "/accounts/password_reset/done/"
+    assert len(unknown_queries) == len(known_queries)
+    assert not any("accounts_user" in q["sql"] for q in known_queries.captured_queries[2:])
+    assert run_queued_resets() == [0, 1]
+    assert [m.to for m in mail.outbox] == [[student.email]]
+
+
+def test_password_reset_is_throttled_per_address_and_per_client(client, settings, django_capture_on_commit_callbacks):
+    student = StudentFactory(email=f"{uuid.uuid4().hex}@school.test")  # counters live in the cache
+    settings.PASSWORD_RESET_PER_ADDRESS = 3
+    settings.PASSWORD_RESET_PER_CLIENT = 5
+    client_ip = f"198.51.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    statuses = [
+        request_reset(client, student.email, django_capture_on_commit_callbacks, REMOTE_ADDR=client_ip).status_code
+        for _ in range(5)
+    ]
+    assert statuses == [302] * 5  # the page says "sent" every time…
+    assert len(run_queued_resets()) == 3  # …but the address gets 3 an hour
+    sixth = request_reset(client, "someone-else@school.test", django_capture_on_commit_callbacks, REMOTE_ADDR=client_ip)
+    assert sixth.status_code == 429 and "Too many password reset requests" in sixth.content.decode()
+    other_client = request_reset(client, "someone-else@school.test", django_capture_on_commit_callbacks, REMOTE_ADDR="2001:db8::" + uuid.uuid4().hex[:4])
+    assert other_client.status_code == 302
 
 
 def test_password_change_needs_the_old_password(login, student):

@@ -3,9 +3,9 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageFile
 
-from accounts.photos import photo_from_upload
+from accounts.photos import inspect_photo, photo_from_upload, reencode
 
 from .images import image_bytes, image_upload, png_header_bomb
 
@@ -67,3 +67,37 @@ def test_files_over_the_size_limit_are_refused_before_decoding(settings):
         photo_from_upload(SimpleUploadedFile("big.png", b"\0" * 2000, content_type="image/png"))
     assert error.value.code == "too_large"
     assert "photos may be at most 1000" in error.value.messages[0]
+
+
+def test_a_115_kb_png_of_6300_squared_is_refused_from_its_header(monkeypatch):
+    """The security sweep's sign-up photo: 40 Mpx of PNG would cost ~1 s and +450 MB to decode."""
+    decodes = []
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decodes.append(self) or None)
+    with pytest.raises(ValidationError) as error:
+        inspect_photo(SimpleUploadedFile("big.png", png_header_bomb(6300, 6300), content_type="image/png"))
+    assert error.value.code == "too_many_pixels"
+    assert "at most 4 million" in error.value.messages[0]
+    assert decodes == []
+
+
+def test_a_big_camera_jpeg_is_decoded_at_a_reduced_scale(monkeypatch):
+    upload = image_upload("camera.jpg", "JPEG", size=(4000, 3000))  # a 12 Mpx phone picture
+    checked = inspect_photo(upload)
+    loaded_sizes = []
+    real_load = ImageFile.ImageFile.load
+
+    def load(self):
+        loaded_sizes.append(self.size)
+        return real_load(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    square = decoded(reencode(checked))
+    assert square.size == (320, 320)
+    assert loaded_sizes and max(w * h for w, h in loaded_sizes) <= 1000 * 750  # 1/4 scale, not 12 Mpx
+
+
+def test_a_file_swapped_after_the_check_is_refused():
+    checked = inspect_photo(image_upload("a.png", "PNG", size=(64, 48)))
+    swapped = type(checked)(image_upload("b.png", "PNG", size=(640, 480)), "PNG", 64, 48)
+    with pytest.raises(ValidationError):
+        reencode(swapped)

@@ -1,6 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import ImageFile
 
 from accounts.models import User
 
@@ -123,3 +124,14 @@ def test_user_create_turns_a_lost_race_into_a_validation_error():
         user_create(username="ONE", email="other@school.test", password="x-long-pass-1", role="student")
     assert "username" in error.value.message_dict
     assert User.objects.count() == 1
+
+
+def test_no_pixel_is_decoded_until_the_rest_of_the_form_is_valid(client, monkeypatch):
+    decodes = []
+    real_load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decodes.append(self.size) or real_load(self))
+    response = post_signup(client, password2="something-else-entirely", photo=image_upload(size=(500, 500)))
+    assert response.status_code == 200 and not User.objects.filter(username="newbie").exists()
+    assert decodes == []
+    response = post_signup(client, photo=image_upload(size=(500, 500)))
+    assert response.status_code == 302 and set(decodes) == {(500, 500)}  # load() is re-entered per step

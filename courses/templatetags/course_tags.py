@@ -2,6 +2,8 @@
 
 from django import template
 
+from courses import permissions
+
 register = template.Library()
 
 
@@ -14,3 +16,9 @@ def star_icons(value) -> list[str]:
         halves = 0
     halves = max(0, min(10, halves))
     return ["star-fill"] * (halves // 2) + ["star-half"] * (halves % 2) + ["star"] * (5 - halves // 2 - halves % 2)
+
+
+@register.filter
+def may_create_course(user) -> bool:
+    """``{% if user|may_create_course %}``: the "New course" button, by the rule the view enforces."""
+    return permissions.can_create_course(user)

@@ -60,10 +60,12 @@ MATRIX = {
         course_url("enroll/"),
         {**everyone(redirect("/courses/")), "anonymous": TO_LOGIN},
         method="post",
+        changes=("student",),  # the others are turned away (or already in) with a message
     ),
     "courses:unenroll": post_only(course_url("unenroll/")),
     "courses:unenroll POST": Case(
-        course_url("unenroll/"), {**everyone(TO_COURSE), "anonymous": TO_LOGIN}, method="post"
+        course_url("unenroll/"), {**everyone(TO_COURSE), "anonymous": TO_LOGIN}, method="post",
+        changes=("enrolled",),
     ),
     "courses:roster": Case(course_url("roster/"), owner_only(OK)),
     "courses:roster_add": post_only(course_url("roster/add/")),

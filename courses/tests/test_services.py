@@ -8,7 +8,9 @@ from courses import permissions, services
 from elearning.testing.parallel import run_parallel
 from courses.models import Course, CourseBlock, Enrollment
 
-from .factories import CourseFactory
+from courses.signals import access_revoked
+
+from .factories import CourseFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,18 @@ def test_fifty_parallel_enrollments_make_one_row():
     assert errors == []
     assert results.count(True) == 1  # exactly one caller saw a new enrollment (one notification)
     assert Enrollment.objects.filter(student=student, course=course).count() == 1
+
+
+@pytest.mark.django_db
+def test_blocking_an_enrolled_student_revokes_access_once():
+    """Block = leave + block; the apps above hear of it once (the classroom kicks once)."""
+    course = CourseFactory()
+    student = EnrollmentFactory(course=course).student
+    heard = []
+    access_revoked.connect(lambda sender, course, user_id, **kw: heard.append(user_id), dispatch_uid="t", weak=False)
+    try:
+        services.roster_block_student(course=course, student=student, blocked_by=course.teacher)
+        services.roster_block_student(course=course, student=student, blocked_by=course.teacher)
+    finally:
+        access_revoked.disconnect(dispatch_uid="t")
+    assert heard == [student.pk]

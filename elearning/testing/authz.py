@@ -60,3 +60,13 @@ class Case:
     expect: dict[str, Expect]
     method: str = "get"
     data: dict = field(default_factory=dict)
+    # For a POST: the roles whose request may change stored data. None: the roles answered
+    # 200/201/302 (except a redirect to the login); every other role must change nothing,
+    # whatever its status (a teacher's POST to "enroll" is a redirect, and enrolls no one).
+    changes: tuple[str, ...] | None = None
+
+    def may_change(self, role: str) -> bool:
+        if self.changes is not None:
+            return role in self.changes
+        expected = self.expect[role]
+        return expected.status in (200, 201, 302) and expected != TO_LOGIN

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -18,7 +19,11 @@ BASE_DIR = Path(settings.BASE_DIR)
 class LiveServer:
     """One ``bin/serve`` process on a free port, using the test database and settings."""
 
-    def __init__(self, *, extra_env: dict[str, str] | None = None, port: int | None = None):
+    def __init__(
+        self, *, extra_env: dict[str, str] | None = None, port: int | None = None, worker: bool = False
+    ):
+        self.with_worker = worker  # also run `manage.py db_worker`, as `make run` does
+        self.worker: subprocess.Popen | None = None
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -26,16 +31,28 @@ class LiveServer:
         self.process: subprocess.Popen | None = None
         self.log_path = Path(settings.MEDIA_ROOT).parent / f"daphne-{self.port}.log"
 
-    def start(self, timeout: float = 30.0) -> LiveServer:
-        env = {
+    def env(self) -> dict[str, str]:
+        return {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "elearning.settings_test",
             "ELEARNING_LIVE_DB_NAME": str(settings.DATABASES["default"]["NAME"]),
             "DAPHNE_VERBOSITY": "0",
             "DJANGO_ALLOW_ASYNC_UNSAFE": "",
+            "SITE_URL": self.url,  # links in e-mails the worker sends point here
             **self.extra_env,
         }
+
+    def start(self, timeout: float = 30.0) -> LiveServer:
+        env = self.env()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        if self.with_worker:
+            self.worker = subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=self.log_path.with_suffix(".worker.log").open("wb"),
+                stderr=subprocess.STDOUT,
+            )
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [str(BASE_DIR / "bin" / "serve"), "127.0.0.1", str(self.port)],
@@ -60,14 +77,15 @@ class LiveServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
+        for process in (self.process, self.worker):
+            if process and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        self.process = self.worker = None
 
     def __enter__(self) -> LiveServer:
         return self.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
@@ -32,6 +33,8 @@ from elearning.testing.authz import (
 )
 from invitations.tests import authz as invitations_authz
 from notifications.tests import authz as notifications_authz
+
+SITE_APPS = {"accounts", "notifications", "courses", "classroom", "assignments", "invitations"}
 
 APP_MATRICES = [
     accounts_authz.MATRIX,
@@ -170,6 +173,21 @@ def world(db, settings, tmp_path):
     )
 
 
+VOLATILE = {"last_login", "updated_at"}  # touched by signing in, not by what a request may do
+
+
+def stored_data() -> dict[str, list[tuple]]:
+    """Every row of the site's own models, for checking that a refused POST changed nothing."""
+    snapshot = {}
+    for config in django_apps.get_app_configs():
+        if config.name not in SITE_APPS:
+            continue
+        for model in config.get_models():
+            fields = [f.attname for f in model._meta.concrete_fields if f.attname not in VOLATILE]
+            snapshot[model._meta.label] = list(model.objects.order_by("pk").values_list(*fields))
+    return snapshot
+
+
 @pytest.mark.parametrize("key", sorted(MATRIX))
 def test_role_gets_declared_response(world, key):
     case = MATRIX[key]
@@ -177,7 +195,12 @@ def test_role_gets_declared_response(world, key):
     failures = []
     for role in ROLES:
         client = client_for(getattr(world, role))
+        before = stored_data() if case.method == "post" else None
         response = getattr(client, case.method)(url, case.data)
+        if before is not None and not case.may_change(role):
+            changed = [label for label, rows in stored_data().items() if rows != before[label]]
+            if changed:
+                failures.append(f"{role}: got {response.status_code} but changed {', '.join(changed)}")
         expected = case.expect[role]
         got = Expect(response.status_code, response.get("Location") if expected.location else None)
         ok = got.status == expected.status and (

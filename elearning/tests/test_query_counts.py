@@ -1,0 +1,60 @@
+"""Exact query counts of the main pages (Zulip's style): one extra query anywhere fails here.
+
+The flat checks beside each app's tests catch N+1; these catch the one fixed query too many.
+When a count changes on purpose, change the number and say in the commit why.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.tests.factories import StudentFactory
+from conftest import client_for
+from courses.tests.factories import CourseFactory, EnrollmentFactory, FeedbackFactory, MaterialFactory
+from elearning.testing.queries import count_queries
+from notifications.tests.factories import NotificationFactory
+
+
+@pytest.fixture
+def world(db, teacher, student, admin_user):
+    course = CourseFactory(teacher=teacher, title="Biology")
+    EnrollmentFactory(course=course, student=student)
+    for other in StudentFactory.create_batch(3):
+        EnrollmentFactory(course=course, student=other)
+        FeedbackFactory(course=course, student=other)
+    FeedbackFactory(course=course, student=student)
+    MaterialFactory.create_batch(2, course=course)
+    CourseFactory.create_batch(3)
+    NotificationFactory.create_batch(3, recipient=teacher)
+    NotificationFactory.create_batch(3, recipient=student)
+    return course
+
+
+# Every signed-in page starts with the session and the user (2) and ends with the badge's
+# unread COUNT (1).
+PAGES = [
+    # name, who, url, queries
+    ("landing", None, "/", 0),
+    ("catalogue, visitor", None, "/courses/", 2),  # count + page of courses (with student counts)
+    ("catalogue, student", "student", "/courses/", 5),
+    # course (with the viewer's enrollment and block) + feedback summary + feedback page
+    # + own feedback + materials
+    ("course page, student", "student", "course", 8),
+    # course + student count + feedback summary + page + materials
+    ("course page, teacher", "teacher", "course", 8),
+    ("student dashboard", "student", "/", 5),  # enrolled courses + courses to join
+    ("teacher dashboard", "teacher", "/", 6),  # courses + recent feedback + average
+    ("admin dashboard", "admin_user", "/", 5),  # head counts + newest accounts
+    ("roster", "teacher", "roster", 6),  # course + enrollments + blocks
+    ("notification centre", "teacher", "/notifications/", 5),  # count + page
+]
+
+
+@pytest.mark.parametrize("name,who,url,expected", PAGES, ids=[p[0] for p in PAGES])
+def test_main_page_query_count(request, world, name, who, url, expected):
+    user = request.getfixturevalue(who) if who else None
+    url = {"course": f"/courses/{world.pk}/", "roster": f"/courses/{world.pk}/roster/"}.get(url, url)
+    client = client_for(user)
+    assert client.get(url).status_code == 200  # warm: first-visit work (e.g. last_login) aside
+    count, queries = count_queries(lambda: client.get(url))
+    assert count == expected, f"{name}: {count} queries, pinned at {expected}:\n" + "\n".join(queries)
