@@ -43,7 +43,7 @@ PAGES = [
     # course + student count + feedback summary + page + materials
     ("course page, teacher", "teacher", "course", 8),
     ("student dashboard", "student", "/", 5),  # enrolled courses + courses to join
-    ("teacher dashboard", "teacher", "/", 6),  # courses + recent feedback + average
+    ("teacher dashboard", "teacher", "/", 7),  # courses + recent feedback + average + invitation counts
     ("admin dashboard", "admin_user", "/", 5),  # head counts + newest accounts
     ("roster", "teacher", "roster", 6),  # course + enrollments + blocks
     ("notification centre", "teacher", "/notifications/", 5),  # count + page

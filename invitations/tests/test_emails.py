@@ -124,3 +124,23 @@ def test_a_pending_email_without_a_task_is_queued_again(smtp_settings, mailbox, 
     Invitation.objects.update(created_at=Invitation.objects.get().created_at - timedelta(hours=2))
     call_command("invitation_emails", "--older-than", "60")
     assert run_queued() == [{"sent": 1, "failed": 0, "retry": 0}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_thousand_invitations_reach_the_smtp_server_in_batches(smtp_settings, mailbox, teacher, course):
+    smtp_settings.INVITATIONS_DAILY_CAP = 1000
+    from invitations.importing import parse_file
+
+    from . import files
+
+    parsed = parse_file(files.csv_text([files.HEADER, *files.rows(1000, course="MATH-7B")]).encode())
+    batch = services.import_preview(user=teacher, parsed=parsed, source="big.csv")
+    services.import_confirm(batch=batch, user=teacher)
+    assert len(queued()) == 10  # 100 invitations per task
+    assert run_queued() == [{"sent": 100, "failed": 0, "retry": 0}] * 10
+    messages = mailbox.wait_for(1000, timeout=60)
+    assert len(messages) == 1000 and mailbox.connections == 10
+    assert len({m["To"] for m in messages}) == 1000
+    links = {link_in(m) for m in messages}
+    assert len(links) == 1000  # every person their own link
+    assert set(Invitation.objects.values_list("email_status", "times_sent")) == {("sent", 1)}
