@@ -8,6 +8,8 @@ from accounts.models import User
 from courses import services as course_services
 from courses.models import Course
 from courses.uploads import inspect_upload
+from invitations import services as invitation_services
+from invitations.models import Invitation, JoinLink
 
 DEMO_PASSWORD = "learn-together-2026"
 
@@ -44,12 +46,28 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
                 created += 1
         courses_created = self._courses()
+        join_code = self._invitations()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created} accounts, {courses_created} courses created).")
         )
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         for username, _full_name, role, staff in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {'admin' if staff else role}")
+        self.stdout.write(f"Join link of HIST-8: /join/{join_code}/ (teacher's Invitations page lists a pending invitation)")
+
+    def _invitations(self) -> str:
+        """A pending invitation (its e-mail appears on the console) and a course join link."""
+        teacher = User.objects.get(username="teacher")
+        course = Course.objects.get(code="MATH-7B")
+        if not Invitation.objects.filter(invited_by=teacher).exists():
+            invitation_services.invitation_invite(
+                invited_by=teacher, email="dana@example.com", full_name="Dana Student", role="student", course=course
+            )
+        history = Course.objects.get(code="HIST-8")
+        link = JoinLink.objects.filter(course=history).first() or invitation_services.join_link_enable(
+            course=history, by=teacher
+        )
+        return link.code
 
     def _courses(self) -> int:
         teacher = User.objects.get(username="teacher")
