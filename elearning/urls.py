@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/invitations/", include("invitations.urls")),
     path("accounts/", include("accounts.urls")),
     path("invite/<str:token>/", invitation_views.accept, name="invite_accept"),
+    path("join/", invitation_views.join_enter, name="join_enter"),
     path("join/<str:code>/", invitation_views.join, name="join"),
     path("courses/", include("courses.urls")),
     path("courses/<int:course_id>/classroom/", include("classroom.urls")),

@@ -396,6 +396,15 @@ def join_link_action(request, course_id: int, action: str):
     return redirect("invitations:join_links")
 
 
+@require_safe
+def join_enter(request):
+    """"Have a class code?": the code typed in, sent to its join page (which checks it)."""
+    code = "".join(ch for ch in request.GET.get("code", "") if ch.isascii() and ch.isalnum())[:16].upper()
+    if code:
+        return redirect("join", code=code)
+    return render(request, "invitations/join_enter.html")
+
+
 def join(request, code: str):
     link = selectors.join_link_by_code(code)
     if link is None:

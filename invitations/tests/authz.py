@@ -104,6 +104,8 @@ MATRIX = {
     # told to log out first.
     "invite_accept open": Case(accept_url, {**everyone(FORBIDDEN), "anonymous": OK}),
     "join": Case(lambda w: "/join/NOSUCH22/", everyone(NOT_FOUND)),
+    "join_enter": Case(lambda w: "/join/", everyone(OK)),
+    "join_enter code": Case(lambda w: "/join/?code=ab-cd 22", everyone(redirect("/join/ABCD22/"))),
     "join open": Case(
         join_url,
         {

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import User
+from accounts.tests.factories import StudentFactory
 from accounts.tests.test_browser import look
 from courses.models import Enrollment
 from courses.tests.factories import CourseFactory
@@ -83,6 +84,11 @@ def test_teacher_invites_a_class_and_a_student_accepts(page_as, new_page, teache
     report = open(download.value.path(), encoding="utf-8-sig").read()
     assert "sam@pupils.test,student,math-7b,invited" in report
 
+    page.goto("/accounts/invitations/new/")
+    look(page, "invitations-new")
+    page.set_viewport_size(MOBILE)
+    screenshot(page, "invitations-new-mobile")
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.goto("/accounts/invitations/")
     expect(page.get_by_text("joerg@pupils.test")).to_be_visible()
     page.get_by_text("Copy link").first.click()
@@ -140,4 +146,13 @@ def test_join_link_pages(page_as, new_page, teacher):
     visitor.locator("#id_password2").fill("a-long-pass-phrase-9")
     visitor.get_by_role("button", name="Create account").click()
     visitor.wait_for_url(f"**{course.get_absolute_url()}")
+    expect(visitor.get_by_text("You joined Biology 9.")).to_be_visible()
     assert Enrollment.objects.filter(student__username="newbie", course=course).exists()
+
+    # A signed-in student joins with one click.
+    student_page = page_as(StudentFactory(username="signed_in"), viewport=MOBILE)
+    student_page.goto(f"/join/{code}/")
+    look(student_page, "join-student-mobile")
+    student_page.get_by_role("button", name="Join the course").click()
+    student_page.wait_for_url(f"**{course.get_absolute_url()}")
+    assert Enrollment.objects.filter(student__username="signed_in", course=course, is_active=True).exists()

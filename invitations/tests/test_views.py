@@ -207,3 +207,12 @@ def test_a_visitor_who_logs_in_lands_in_the_course(client, course, student):
 def test_join_links_of_another_teachers_course_are_refused(login, other_teacher, course):
     assert login(other_teacher).post(f"/accounts/invitations/join-links/{course.pk}/enable/").status_code == 403
     assert not JoinLink.objects.exists()
+
+
+def test_a_typed_code_leads_to_its_join_page(login, student, course):
+    JoinLink.objects.create(course=course, code="TYPED234")
+    client = login(student)
+    assert "Have a class code?" in client.get("/").content.decode()
+    assert client.get("/join/?code=typed-234").url == "/join/TYPED234/"
+    assert "Join the course" in client.get("/join/TYPED234/").content.decode()
+    assert client.get("/join/?code=%00%FF").status_code == 200  # nothing usable: the form again
