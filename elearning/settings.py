@@ -292,6 +292,8 @@ INVITATIONS_IMPORT_MAX_ROWS = env.int("INVITATIONS_IMPORT_MAX_ROWS", default=500
 # Invitation e-mails that could not reach the SMTP server are tried again after these delays.
 INVITATION_EMAIL_RETRY_DELAYS = [60, 300, 1800]
 INVITATION_EMAIL_BATCH = 100  # invitations per e-mail task (one SMTP connection each)
+# Wrong join codes one client address may try per hour before /join/ refuses it for the hour.
+JOIN_CODE_MISSES_PER_HOUR = env.int("JOIN_CODE_MISSES_PER_HOUR", default=100)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -326,6 +326,16 @@ def import_cancel(*, batch: ImportBatch) -> bool:
     )
 
 
+def import_purge(*, older_than: timedelta) -> int:
+    """Delete uploads never confirmed (previews, cancelled) older than ``older_than``: their
+    rows are personal data kept only for the confirm step."""
+    cutoff = timezone.now() - older_than
+    deleted, _rows = ImportBatch.objects.filter(
+        status__in=[ImportBatch.Status.PREVIEW, ImportBatch.Status.CANCELLED], created_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 # --- Join links -----------------------------------------------------------------------------
 
 

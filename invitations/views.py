@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
@@ -24,6 +26,7 @@ from courses import permissions as course_permissions
 from courses.access import course_or_deny
 from courses.selectors import courses_taught
 from courses.services import EnrollmentError
+from elearning.ratelimit import window_allows
 
 from . import bulk, emails, importing, permissions, receivers, selectors, services
 from .forms import AcceptForm, BulkUploadForm, InvitationForm
@@ -406,8 +409,15 @@ def join_enter(request):
 
 
 def join(request, code: str):
+    # Guessing codes: a client that tried too many wrong ones is refused for the hour, right
+    # codes included, so the answers tell a guesser nothing more (shared through the cache).
+    client = request.META.get("REMOTE_ADDR", "")
+    if cache.get(f"join:refused:{client}"):
+        return render(request, "invitations/join_invalid.html", {"too_many": True}, status=429)
     link = selectors.join_link_by_code(code)
     if link is None:
+        if not window_allows(f"join:miss:{client}", limit=settings.JOIN_CODE_MISSES_PER_HOUR, seconds=3600):
+            cache.set(f"join:refused:{client}", True, timeout=3600)
         return render(request, "invitations/join_invalid.html", status=404)
     course = link.course
     user = request.user

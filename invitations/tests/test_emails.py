@@ -122,8 +122,14 @@ def test_a_pending_email_without_a_task_is_queued_again(smtp_settings, mailbox, 
     services.invitation_invite(invited_by=teacher, email="dd@pupils.test", full_name="Dd", role="student")
     DBTaskResult.objects.all().delete()  # the queue lost it (a killed worker)
     Invitation.objects.update(created_at=Invitation.objects.get().created_at - timedelta(hours=2))
+    from invitations.models import ImportBatch
+
+    stale = ImportBatch.objects.create(created_by=teacher, source="old.csv", rows=[])
+    ImportBatch.objects.filter(pk=stale.pk).update(created_at=stale.created_at - timedelta(days=3))
+    fresh = ImportBatch.objects.create(created_by=teacher, source="new.csv", rows=[])
     call_command("invitation_emails", "--older-than", "60")
     assert run_queued() == [{"sent": 1, "failed": 0, "retry": 0}]
+    assert list(ImportBatch.objects.all()) == [fresh]  # the stale preview is gone
 
 
 @pytest.mark.django_db(transaction=True)
