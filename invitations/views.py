@@ -18,7 +18,9 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import FormView, ListView
 
 from accounts.models import User
@@ -48,6 +50,7 @@ def _inviter_or_deny(request) -> None:
         raise PermissionDenied(_("Only teachers and administrators can invite people."))
 
 
+@method_decorator(never_cache, name="dispatch")  # the page holds live links
 class InvitationListView(InviterRequiredMixin, ListView):
     template_name = "invitations/invitation_list.html"
     context_object_name = "invitations"
@@ -314,6 +317,8 @@ def _invalid(request):
     return render(request, "invitations/invalid.html", status=404)
 
 
+@never_cache  # the page holds a live link
+@require_http_methods(["GET", "HEAD", "POST"])
 def accept(request, token: str):
     invitation = selectors.invitation_by_token(token)
     if invitation is None:
@@ -408,6 +413,7 @@ def join_enter(request):
     return render(request, "invitations/join_enter.html")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def join(request, code: str):
     # Guessing codes: a client that tried too many wrong ones is refused for the hour, right
     # codes included, so the answers tell a guesser nothing more (shared through the cache).
