@@ -28,6 +28,7 @@ from courses import permissions as course_permissions
 from courses.access import course_or_deny
 from courses.selectors import courses_taught
 from courses.services import EnrollmentError
+from elearning.parsing import parse_id
 from elearning.ratelimit import window_allows
 
 from . import bulk, emails, importing, permissions, receivers, selectors, services
@@ -58,11 +59,10 @@ class InvitationListView(InviterRequiredMixin, ListView):
 
     def get_queryset(self):
         params = self.request.GET
-        course = params.get("course", "")
         return selectors.invitations_of(
             inviter=self.request.user,
             status=params.get("status", ""),
-            course_id=int(course) if course.isdigit() and len(course) < 10 else None,
+            course_id=parse_id(params.get("course")),
             search=params.get("q", "")[:100],
         )
 

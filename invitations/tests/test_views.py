@@ -103,6 +103,7 @@ def test_list_shows_status_course_sent_expires_with_filters_and_search(login, te
     assert names(f"?course={course.pk}") == ["Pending Pat"]
     assert names("?q=rae") == ["Revoked Rae"]
     assert names("?course=abc&status=nonsense&page=1") == ["Revoked Rae", "Expired Ed", "Pending Pat"]
+    assert names("?course=%C2%B2") == ["Revoked Rae", "Expired Ed", "Pending Pat"]  # "²" is no id
 
 
 def test_list_is_paginated_with_a_flat_query_count(login, teacher, course, django_assert_max_num_queries):
