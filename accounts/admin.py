@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import User
+from .models import StatusUpdate, User
 
 
 @admin.register(User)
@@ -52,3 +52,18 @@ class UserAdmin(DjangoUserAdmin):
         self.message_user(
             request, ngettext("%d user unblocked.", "%d users unblocked.", changed) % changed, messages.SUCCESS
         )
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(admin.ModelAdmin):
+    list_display = ("user", "text", "created_at", "active")
+    list_filter = ("created_at", "user__role")
+    search_fields = ("text", "user__username", "user__full_name")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+
+    @admin.display(boolean=True, description=_("shown now"))
+    def active(self, obj: StatusUpdate) -> bool:
+        return obj.is_active

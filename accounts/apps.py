@@ -7,3 +7,10 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_out
+
+        from . import receivers
+
+        user_logged_out.connect(receivers.recheck_sockets_on_logout, dispatch_uid="accounts.logout_sockets")

@@ -3,10 +3,11 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .middleware import BLOCKED_MESSAGE
-from .models import User
+from .models import STATUS_UPDATE_MAX_LENGTH, StatusUpdate, User
 from .photos import ALLOWED_FORMATS, inspect_photo
 from . import services
 from .services import EMAIL_TAKEN
@@ -115,3 +116,34 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def save(self, *, request=None, **kwargs):
         services.password_reset_request(email=self.cleaned_data["email"], client=request.META.get("REMOTE_ADDR", ""))
+
+
+class StatusUpdateForm(forms.ModelForm):
+    """A short status from the home page: plain text, shown escaped, for 24 hours."""
+
+    class Meta:
+        model = StatusUpdate
+        fields = ("text",)
+        labels = {"text": _("Your status")}
+        help_texts = {
+            "text": format_lazy(
+                _("Up to {n} characters. Your teachers and classmates see it for 24 hours."),
+                n=STATUS_UPDATE_MAX_LENGTH,
+            )
+        }
+        widgets = {
+            "text": forms.Textarea(
+                attrs={
+                    "rows": 2,
+                    "maxlength": STATUS_UPDATE_MAX_LENGTH,
+                    "placeholder": _("What are you working on?"),
+                    "autocomplete": "off",
+                }
+            )
+        }
+        error_messages = {
+            "text": {
+                "required": _("Write something first."),
+                "max_length": _("Keep it to %(limit_value)d characters (it has %(show_value)d)."),
+            }
+        }

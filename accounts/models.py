@@ -1,10 +1,12 @@
 """The site's user: Django's user plus a role, a display name, a bio, a photo and a block flag."""
 
+import datetime
 import uuid
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -82,3 +84,52 @@ class User(AbstractUser):
     @property
     def is_student(self) -> bool:
         return self.role == self.Role.STUDENT
+
+
+STATUS_UPDATE_MAX_LENGTH = 280
+# How long a status stays up. Expiry is a filter on ``created_at`` (``StatusUpdate.objects.active()``),
+# so nothing has to run for a status to disappear.
+STATUS_UPDATE_LIFETIME = datetime.timedelta(hours=24)
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def active(self, *, now: datetime.datetime | None = None) -> "StatusUpdateQuerySet":
+        """Statuses posted in the last 24 hours."""
+        return self.filter(created_at__gt=(now or timezone.now()) - STATUS_UPDATE_LIFETIME)
+
+
+class StatusUpdate(models.Model):
+    """A short line a user shares with the people in their courses: one per user, for 24 hours."""
+
+    # One row per user (the OneToOne's unique index): posting again replaces the text, so two
+    # parallel posts can never leave two active statuses.
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="status_update", verbose_name=_("user")
+    )
+    text = models.CharField(_("status"), max_length=STATUS_UPDATE_MAX_LENGTH)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
+
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(text=""),
+                name="accounts_statusupdate_text_not_empty",
+                violation_error_message=_("Write something first."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.text[:50]}"
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        return self.created_at + STATUS_UPDATE_LIFETIME
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()

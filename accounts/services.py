@@ -1,4 +1,4 @@
-"""Writes to accounts: creating users, editing profiles, blocking."""
+"""Writes to accounts: creating users, editing profiles, blocking, status updates."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +18,7 @@ from elearning.ratelimit import window_allows
 
 from . import photos, signals, tasks
 from .photos import CheckedPhoto
-from .models import User
+from .models import StatusUpdate, User
 
 logger = logging.getLogger(__name__)
 
@@ -125,3 +126,24 @@ def _enqueue_reset(email: str) -> None:
         tasks.send_password_reset.enqueue(email)
     except Exception:  # noqa: BLE001 - the page already said "sent"; nothing to undo
         logger.exception("could not queue a password reset e-mail")
+
+
+def status_update_post(*, user: User, text: str) -> StatusUpdate:
+    """Post the user's status; it replaces the one they had (one row per user) and runs 24 hours
+    from now. Parallel posts are safe: the unique user column lets one insert win and the
+    others update it."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write something first.")})
+    status, _created = StatusUpdate.objects.update_or_create(
+        user=user, defaults={"text": text, "created_at": timezone.now()}
+    )
+    return status
+
+
+def status_update_delete(*, user: User) -> bool:
+    """Take the user's own status down. Returns whether there was an active one to remove."""
+    statuses = StatusUpdate.objects.filter(user=user)
+    was_active = statuses.active().exists()
+    statuses.delete()
+    return was_active

@@ -1,29 +1,31 @@
-"""Pages of the accounts app: sign-up, login, profile, password views, avatars."""
+"""Pages of the accounts app: sign-up, login, profile, password views, avatars, status updates."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django.views.static import serve
 from django.views.generic import FormView, UpdateView
 
 from elearning.ratelimit import window_allows
+from elearning.realtime import sockets_recheck_on_commit
 
 from . import services
+from .forms import LoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm, StatusUpdateForm
+from .models import User
 
 TOO_MANY_RESETS = gettext_lazy(
     "Too many password reset requests from your network. Wait an hour, or ask your school's administrator."
 )
-from .forms import LoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
-from .models import User
 
 
 @require_safe
@@ -121,6 +123,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)  # this session stays signed in; the others end
+        sockets_recheck_on_commit(form.user.pk)
+        return response
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     """The e-mail goes through the task queue; a client asking too often is told to wait."""
@@ -140,3 +147,36 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # every session of the user ends
+        sockets_recheck_on_commit(form.user.pk)
+        return response
+
+
+@require_POST
+@login_required
+def status_post(request):
+    """Post (or replace) the user's status from the home page; back home with a message."""
+    form = StatusUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.status_update_post(user=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your status is up for the next 24 hours."))
+            return redirect("home")
+    # The home page belongs to a higher layer; the form comes back on its own page, errors in place.
+    return render(request, "accounts/status_form.html", {"form": form}, status=400)
+
+
+@require_POST
+@login_required
+def status_delete(request):
+    """Take down the user's own status (there is no way to name anyone else's)."""
+    if services.status_update_delete(user=request.user):
+        messages.success(request, _("Your status has been removed."))
+    else:
+        messages.info(request, _("You have no status to remove."))
+    return redirect("home")

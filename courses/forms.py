@@ -101,3 +101,47 @@ class FeedbackForm(forms.ModelForm):
         fields = ("rating", "comment")
         widgets = {"comment": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
         labels = {"comment": _("Comment (optional)")}
+
+
+class PeopleSearchForm(forms.Form):
+    """The people search (GET): every field optional, an empty search lists everyone."""
+
+    q = forms.CharField(
+        label=_("Name, username or e-mail"),
+        max_length=100,
+        required=False,
+        help_text=_("An e-mail address is found only when you type all of it."),
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("Everyone")), *User.Role.choices]
+    )
+    course = forms.TypedChoiceField(
+        label=_("Course"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Hides people blocked from this course, and adds to it by default."),
+    )
+
+    def __init__(self, *args, courses: list[Course], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.courses = {course.pk: course for course in courses}
+        self.fields["course"].choices = [("", _("Any course"))] + [(c.pk, str(c)) for c in courses]
+
+    def clean_course(self) -> Course | None:
+        pk = self.cleaned_data["course"]
+        return None if pk is None else self.courses[pk]
+
+
+MAX_ID = 2**63 - 1  # larger numbers would overflow the database's integer on lookup
+
+
+class AddToCourseForm(forms.Form):
+    """One search result put into one of the teacher's courses (the view checks the course)."""
+
+    student = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    course = forms.IntegerField(
+        label=_("Course"), min_value=1, max_value=MAX_ID, error_messages={"required": _("Choose a course first.")}
+    )
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)

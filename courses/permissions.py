@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from accounts.permissions import is_student, is_teacher
+from accounts.permissions import is_site_admin, is_student, is_teacher
 
 from .models import Course, CourseBlock, Enrollment
 
@@ -126,3 +126,13 @@ def can_leave_feedback(user, course: Course) -> bool:
 def can_view_feedback(user, course: Course) -> bool:
     """Feedback is for the course's teacher and its students (and admins), not other teachers."""
     return can_access_content(user, course) or (user.is_authenticated and user.is_staff)
+
+
+def can_search_people(user) -> bool:
+    """The people search (``/accounts/search/``): teachers and admins, never students."""
+    return is_teacher(user) or is_site_admin(user)
+
+
+def can_add_from_search(user, course: Course) -> bool:
+    """Adding a search result to a course: only into a course the user teaches."""
+    return can_search_people(user) and can_manage_roster(user, course)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from accounts.models import User
+from accounts.models import StatusUpdate, User
 
 from .models import Course, CourseBlock, CourseMaterial, Enrollment, Feedback
 
@@ -131,3 +131,29 @@ def students_to_notify(*, course: Course) -> QuerySet:
     enrolled = Enrollment.objects.filter(course=course, is_active=True).values("student_id")
     blocked = CourseBlock.objects.filter(course=course).values("student_id")
     return User.objects.filter(pk__in=enrolled, is_active=True).exclude(pk__in=blocked)
+
+
+def statuses_for(*, viewer, limit: int = 30) -> QuerySet[StatusUpdate]:
+    """Active status updates the viewer may see, newest first: their own and those of everyone
+    who shares a course with them (the teacher of a course they are in, the students of a
+    course they teach, their classmates). Active enrollments count, and neither side may be
+    blocked from the shared course; site-blocked accounts are left out. One query."""
+    viewer_enrolled = Enrollment.objects.filter(course=OuterRef("pk"), student=viewer, is_active=True)
+    viewer_blocked = CourseBlock.objects.filter(course=OuterRef("pk"), student=viewer)
+    shared_courses = (
+        Course.objects.filter(Q(teacher=viewer) | Exists(viewer_enrolled)).exclude(Exists(viewer_blocked)).values("pk")
+    )
+    member_blocked = CourseBlock.objects.filter(course=OuterRef("course"), student=OuterRef("student"))
+    classmates = (
+        Enrollment.objects.filter(course__in=shared_courses, is_active=True)
+        .exclude(Exists(member_blocked))
+        .values("student")
+    )
+    teachers = Course.objects.filter(pk__in=shared_courses).values("teacher")
+    others = Q(user__in=classmates) | Q(user__in=teachers)
+    return (
+        StatusUpdate.objects.active()
+        .filter(Q(user=viewer) | (others & Q(user__is_active=True, user__is_blocked=False)))
+        .select_related("user")
+        .order_by("-created_at", "-pk")[:limit]
+    )

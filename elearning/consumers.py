@@ -5,6 +5,12 @@ from __future__ import annotations
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from .realtime import user_sockets_group
+
+# Close code asking the page to reconnect at once (its session may have changed: a logout or a
+# password change elsewhere); the handshake then decides. Pages treat unknown codes this way.
+CLOSE_RECONNECT = 4100
+
 
 class SiteConsumer(AsyncWebsocketConsumer):
     """An ``AsyncWebsocketConsumer`` that does not visit the database thread for every message.
@@ -23,6 +29,17 @@ class SiteConsumer(AsyncWebsocketConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def websocket_connect(self, message):
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated:
+            # Joined (and left, on disconnect) by Channels with the consumer's other groups.
+            self.groups = [*self.groups, user_sockets_group(user.pk)]
+        await super().websocket_connect(message)
+
+    async def site_recheck(self, event):
+        """The user logged out or changed their password somewhere: reconnect and re-authenticate."""
+        await self.close(code=CLOSE_RECONNECT)
 
 
 class UnknownRouteConsumer(AsyncWebsocketConsumer):

@@ -16,6 +16,21 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+# Every socket of a signed-in user joins this group (see elearning.consumers.SiteConsumer);
+# a "site.recheck" sent to it makes each socket reconnect and so pass authentication again.
+RECHECK = "site.recheck"
+
+
+def user_sockets_group(user_id: int) -> str:
+    return f"sockets.user.{user_id}"
+
+
+def sockets_recheck_on_commit(user_id: int) -> None:
+    """After a logout or a password change: every open socket of the user reconnects, and the
+    ones whose session ended are refused at the handshake."""
+    group_send_on_commit(user_sockets_group(user_id), {"type": RECHECK})
+
+
 _pending: set[asyncio.Task] = set()  # strong references to sends scheduled on a running loop
 
 

@@ -11,6 +11,8 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/invitations/", include("invitations.urls")),
+    # The people search adds students to courses, so it belongs to the courses layer.
+    path("accounts/search/", include("courses.people_urls")),
     path("accounts/", include("accounts.urls")),
     path("invite/<str:token>/", invitation_views.accept, name="invite_accept"),
     path("join/", invitation_views.join_enter, name="join_enter"),

@@ -26,6 +26,12 @@ MATRIX = {
     # A made-up token shows the "link not valid" page to everyone.
     "accounts:password_reset_confirm": Case(lambda w: "/accounts/reset/MQ/bad-token/", everyone(OK)),
     "accounts:password_reset_complete": Case(lambda w: "/accounts/reset/done/", everyone(OK)),
+    "accounts:status_post": Case(lambda w: "/accounts/status/", everyone(NOT_ALLOWED)),
+    "accounts:status_post POST": Case(
+        lambda w: "/accounts/status/", signed_in(TO_HOME), method="post", data={"text": "Revising"}
+    ),
+    "accounts:status_delete": Case(lambda w: "/accounts/status/delete/", everyone(NOT_ALLOWED)),
+    "accounts:status_delete POST": Case(lambda w: "/accounts/status/delete/", signed_in(TO_HOME), method="post"),
     # Profile photos are public: they appear next to names on public pages.
     "avatar": Case(lambda w: w.avatar_url, everyone(OK)),
 }

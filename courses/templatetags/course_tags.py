@@ -22,3 +22,9 @@ def star_icons(value) -> list[str]:
 def may_create_course(user) -> bool:
     """``{% if user|may_create_course %}``: the "New course" button, by the rule the view enforces."""
     return permissions.can_create_course(user)
+
+
+@register.filter
+def may_search_people(user) -> bool:
+    """``{% if user|may_search_people %}``: the navbar's "People" link, by the rule the view enforces."""
+    return permissions.can_search_people(user)

@@ -59,7 +59,7 @@ class Case:
     url: Callable[[Any], str]
     expect: dict[str, Expect]
     method: str = "get"
-    data: dict = field(default_factory=dict)
+    data: dict | Callable[[Any], dict] = field(default_factory=dict)  # or built from the world
     # For a POST: the roles whose request may change stored data. None: the roles answered
     # 200/201/302 (except a redirect to the login); every other role must change nothing,
     # whatever its status (a teacher's POST to "enroll" is a redirect, and enrolls no one).

@@ -18,6 +18,7 @@ from classroom.tests import authz as classroom_authz
 from conftest import client_for
 from courses import services as course_services
 from courses.tests import authz as courses_authz
+from courses.tests import authz_people as people_authz
 from courses.tests.factories import CourseFactory, MaterialFactory
 from elearning.testing.authz import (
     FORBIDDEN,
@@ -39,6 +40,7 @@ SITE_APPS = {"accounts", "notifications", "courses", "classroom", "assignments",
 APP_MATRICES = [
     accounts_authz.MATRIX,
     courses_authz.MATRIX,
+    people_authz.MATRIX,
     classroom_authz.MATRIX,
     notifications_authz.MATRIX,
     invitations_authz.MATRIX,
@@ -196,7 +198,8 @@ def test_role_gets_declared_response(world, key):
     for role in ROLES:
         client = client_for(getattr(world, role))
         before = stored_data() if case.method == "post" else None
-        response = getattr(client, case.method)(url, case.data)
+        data = case.data(world) if callable(case.data) else case.data  # e.g. ids from the world
+        response = getattr(client, case.method)(url, data)
         if before is not None and not case.may_change(role):
             changed = [label for label, rows in stored_data().items() if rows != before[label]]
             if changed:

@@ -42,11 +42,14 @@ PAGES = [
     ("course page, student", "student", "course", 8),
     # course + student count + feedback summary + page + materials
     ("course page, teacher", "teacher", "course", 8),
-    ("student dashboard", "student", "/", 5),  # enrolled courses + courses to join
-    ("teacher dashboard", "teacher", "/", 7),  # courses + recent feedback + average + invitation counts
-    ("admin dashboard", "admin_user", "/", 5),  # head counts + newest accounts
+    # Every dashboard also lists the status updates of people who share a course (1).
+    ("student dashboard", "student", "/", 6),  # enrolled courses + courses to join
+    ("teacher dashboard", "teacher", "/", 8),  # courses + recent feedback + average + invitation counts
+    ("admin dashboard", "admin_user", "/", 6),  # head counts + newest accounts
     ("roster", "teacher", "roster", 6),  # course + enrollments + blocks
     ("notification centre", "teacher", "/notifications/", 5),  # count + page
+    # the teacher's courses + count + page + the page's enrollments and blocks in those courses
+    ("people search", "teacher", "/accounts/search/", 8),
 ]
 
 

@@ -4,7 +4,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.models import User
+from accounts import services as account_services
+from accounts.models import StatusUpdate, User
 from courses import services as course_services
 from courses.models import Course
 from courses.uploads import inspect_upload
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                 created += 1
         courses_created = self._courses()
         join_code = self._invitations()
+        self._statuses()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created} accounts, {courses_created} courses created).")
         )
@@ -95,6 +97,19 @@ class Command(BaseCommand):
                     )
         return created
 
+    def _statuses(self) -> None:
+        """A few status updates for the home pages (statuses last 24 hours: a re-run renews the
+        expired ones)."""
+        for username, text in DEMO_STATUSES:
+            user = User.objects.get(username=username)
+            if not StatusUpdate.objects.active().filter(user=user).exists():
+                account_services.status_update_post(user=user, text=text)
+
+
+DEMO_STATUSES = [
+    ("teacher", "Marking the year 7 equations quiz tonight; results on Friday."),
+    ("alice", "Finished the week 1 sheet. 3x + 4 = 19 gives x = 5!"),
+]
 
 DEMO_COURSES = [
     # code, title, description, students, materials (title, file name, text), feedback
