@@ -104,6 +104,7 @@ def test_upload_preview_confirm_send_report(login, teacher, course, messy, smtp_
     assert (progress["total"], progress["sent"], progress["done"]) == (2, 0, False)
     page = client.get(batch.get_absolute_url()).content.decode()
     assert 'role="progressbar"' in page and "0 of 2 e-mails sent" in page
+    assert 'http-equiv="refresh"' in page  # without JavaScript the page refreshes itself
 
     run_queued()  # the worker: ONE task for the whole import
     assert len(mailbox.wait_for(2)) == 2 and mailbox.connections == 1
