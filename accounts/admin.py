@@ -9,14 +9,15 @@ from .models import StatusUpdate, User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "full_name", "email", "role", "is_blocked", "is_staff", "date_joined", "last_login")
+    list_display = ("username", "full_name", "email", "shown_role", "is_blocked", "is_staff", "date_joined", "last_login")
     list_filter = ("role", "is_blocked", "is_staff", "is_superuser", "is_active", "date_joined")
-    search_fields = ("username", "full_name", "first_name", "last_name", "email")
+    search_fields = ("username", "full_name", "email")
     ordering = ("username",)
     actions = ("block_users", "unblock_users")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Profile"), {"fields": ("full_name", "first_name", "last_name", "email", "bio", "photo")}),
+        # One name field: the site shows full_name (first/last are Django's, unused here).
+        (_("Profile"), {"fields": ("full_name", "email", "bio", "photo")}),
         (_("Role and access"), {"fields": ("role", "is_blocked", "is_active", "is_staff", "is_superuser")}),
         (_("Permissions"), {"classes": ("collapse",), "fields": ("groups", "user_permissions")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
@@ -24,6 +25,10 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "email", "role", "password1", "password2")}),
     )
+
+    @admin.display(description=_("role"), ordering="role")
+    def shown_role(self, obj):
+        return obj.role_label
 
     def save_model(self, request, obj, form, change):
         # The block goes through the one service (it closes the user's sockets); the rest of

@@ -85,6 +85,11 @@ class User(AbstractUser):
     def is_student(self) -> bool:
         return self.role == self.Role.STUDENT
 
+    @property
+    def role_label(self) -> str:
+        """The role a person is shown as everywhere: staff are "Admin" whatever their role."""
+        return str(_("Admin")) if self.is_staff else self.get_role_display()
+
 
 STATUS_UPDATE_MAX_LENGTH = 280
 # How long a status stays up. Expiry is a filter on ``created_at`` (``StatusUpdate.objects.active()``),

@@ -10,7 +10,7 @@ urlpatterns = [
     path("signup/student/", views.SignUpView.as_view(role=User.Role.STUDENT), name="signup_student"),
     path("signup/teacher/", views.SignUpView.as_view(role=User.Role.TEACHER), name="signup_teacher"),
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("status/", views.status_post, name="status_post"),
     path("status/delete/", views.status_delete, name="status_delete"),

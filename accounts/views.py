@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.static import serve
 from django.views.generic import FormView, UpdateView
 
+from elearning.confirm import confirmation_page
 from elearning.ratelimit import window_allows
 from elearning.realtime import sockets_recheck_on_commit
 
@@ -117,6 +118,17 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         # The bound form changed self.object in memory; show the saved user in the page chrome.
         self.request.user.refresh_from_db()
         return super().form_invalid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logout is a POST; a typed /accounts/logout/ gets a page with the button (still a 405)."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return confirmation_page(
+            request, title=_("Log out"), question=_("Log out of eLearning on this browser?"), button=_("Log out")
+        )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

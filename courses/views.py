@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
 from accounts.models import User
+from elearning.confirm import post_or_confirm
 
 from . import downloads, permissions, selectors, services, upload_limits
 from .access import course_or_deny
@@ -115,7 +116,10 @@ def course_detail(request, pk: int):
     return render(request, "courses/course_detail.html", context)
 
 
-@require_POST
+@post_or_confirm(
+    title=gettext_lazy("Join this course"), question=gettext_lazy("Join the course and see its materials?"),
+    button=gettext_lazy("Join the course"),
+)
 @login_required
 def course_enroll(request, pk: int):
     course = get_object_or_404(Course, pk=pk)
@@ -129,7 +133,11 @@ def course_enroll(request, pk: int):
     return redirect(course)
 
 
-@require_POST
+@post_or_confirm(
+    title=gettext_lazy("Leave this course"),
+    question=gettext_lazy("Leave the course? You lose its materials and classroom until you join again."),
+    button=gettext_lazy("Leave the course"), danger=True,
+)
 @login_required
 def course_unenroll(request, pk: int):
     course = get_object_or_404(Course, pk=pk)

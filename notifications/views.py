@@ -6,8 +6,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
+
+from elearning.confirm import post_or_confirm
 
 from . import selectors, services
 from .models import Notification, is_site_path
@@ -47,7 +50,10 @@ def notification_read(request, pk: int):
     return redirect(safe_link(request, notification.link) or "notifications:centre")
 
 
-@require_POST
+@post_or_confirm(
+    title=gettext_lazy("Mark all as read"), question=gettext_lazy("Mark every notification as read?"),
+    button=gettext_lazy("Mark all as read"),
+)
 @login_required
 def notification_read_all(request):
     changed = services.notification_mark_all_read(user=request.user)

@@ -47,3 +47,13 @@ def test_admin_dashboard_query_count_is_flat(login, admin_user):
     assert_queries_flat(lambda: client.get("/"), lambda n: StudentFactory.create_batch(n))
     counts = client.get("/").context["counts"]
     assert counts == {"students": 50, "teachers": 0, "admins": 1, "blocked": 0}
+
+
+def test_staff_show_as_admin_and_the_form_has_one_name_field(login, admin_user, teacher):
+    client = login(admin_user)
+    listing = client.get("/admin/accounts/user/").content.decode()
+    assert listing.count(">Admin<") >= 1  # the admin's own row, not "Teacher"
+    form = client.get(f"/admin/accounts/user/{teacher.pk}/change/").content.decode()
+    assert 'name="full_name"' in form and 'name="first_name"' not in form and 'name="last_name"' not in form
+    home = client.get("/").content.decode()
+    assert "role-badge\">Admin<" in home

@@ -9,6 +9,7 @@ import struct
 import wave
 
 import pytest
+from playwright.sync_api import expect
 from django.conf import settings
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
@@ -154,7 +155,11 @@ def test_live_lesson_between_teacher_and_students(open_as):
 
     # The teacher blocks the student on the roster page: their classroom closes at once.
     teacher_page.goto(f"/courses/{course.pk}/roster/")
+    asked = []
+    teacher_page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     teacher_page.get_by_role("button", name=f"Block {student.display_name}").click()
+    expect(teacher_page.get_by_text("blocked from the course")).to_be_visible()
+    assert asked and asked[0].startswith(f"Block {student.display_name}?")  # asked first
     teacher_page.get_by_text("blocked from the course").wait_for()
     student_page.get_by_text("The teacher removed you from this course").wait_for()
     look(student_page, "classroom-student-removed")

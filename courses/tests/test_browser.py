@@ -108,7 +108,11 @@ def test_course_materials_feedback_and_block_flow(page_as, teacher, student):
     teacher_page.goto(f"/courses/{course.pk}/roster/")
     assert teacher_page.get_by_text(student.display_name).first.is_visible()
     look(teacher_page, "roster")
+    asked = []
+    teacher_page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     teacher_page.get_by_role("button", name=f"Block {student.display_name}").click()
+    expect(teacher_page.get_by_text("blocked from the course")).to_be_visible()
+    assert asked and asked[0].startswith(f"Block {student.display_name}?")  # asked first
     assert teacher_page.get_by_text("blocked from the course").is_visible()
     look(teacher_page, "roster-after-block")
 

@@ -24,8 +24,6 @@ def change_form_data(user, **changes) -> dict:
     data = {
         "username": user.username,
         "full_name": user.full_name,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
         "email": user.email,
         "bio": user.bio,
         "role": user.role,
