@@ -18,9 +18,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import FormView, ListView
 
 from accounts.models import User
@@ -28,6 +29,7 @@ from courses import permissions as course_permissions
 from courses.access import course_or_deny
 from courses.selectors import courses_taught
 from courses.services import EnrollmentError
+from elearning.confirm import post_or_confirm
 from elearning.parsing import parse_id
 from elearning.ratelimit import window_allows
 
@@ -136,7 +138,10 @@ def _back_to_list(request):
     return redirect("invitations:list")
 
 
-@require_POST
+@post_or_confirm(
+    title=gettext_lazy("Send the invitation again"), question=gettext_lazy("Send this invitation again with a new link? The old link stops working."),
+    button=gettext_lazy("Resend"),
+)
 @login_required
 def invitation_resend(request, pk: int):
     invitation = _own_invitation(request, pk)
@@ -152,7 +157,10 @@ def invitation_resend(request, pk: int):
     return _back_to_list(request)
 
 
-@require_POST
+@post_or_confirm(
+    title=gettext_lazy("Revoke the invitation"), question=gettext_lazy("Revoke this invitation? Its link stops working at once."),
+    button=gettext_lazy("Revoke"), danger=True,
+)
 @login_required
 def invitation_revoke(request, pk: int):
     invitation = _own_invitation(request, pk)
@@ -241,7 +249,10 @@ def bulk_detail(request, pk: int):
     )
 
 
-@require_POST
+@post_or_confirm(
+    title=gettext_lazy("Confirm the import"), question=gettext_lazy("Send the invitations of this import?"),
+    button=gettext_lazy("Confirm and send"),
+)
 @login_required
 def bulk_confirm(request, pk: int):
     batch = _own_batch(request, pk)
@@ -254,7 +265,10 @@ def bulk_confirm(request, pk: int):
     return redirect(batch)
 
 
-@require_POST
+@post_or_confirm(
+    title=gettext_lazy("Cancel the import"), question=gettext_lazy("Cancel this import? Nothing is sent."),
+    button=gettext_lazy("Cancel the import"), danger=True,
+)
 @login_required
 def bulk_cancel(request, pk: int):
     batch = _own_batch(request, pk)
@@ -388,7 +402,10 @@ def join_links(request):
 JOIN_ACTIONS = {"enable", "reset", "disable"}
 
 
-@require_POST
+@post_or_confirm(
+    title=gettext_lazy("Change the join link"), question=gettext_lazy("Change this course’s join link?"),
+    button=gettext_lazy("Continue"),
+)
 @login_required
 def join_link_action(request, course_id: int, action: str):
     course = course_or_deny(request.user, course_id, permissions.can_manage_join_link)

@@ -229,3 +229,11 @@ def test_guessing_join_codes_is_stopped_for_the_hour(client, course, settings):
     refused = client.get("/join/RIGHT234/")  # the right code no longer tells anything
     assert refused.status_code == 429 and "Too many wrong codes" in refused.content.decode()
     cache.clear()
+
+
+def test_a_typed_get_of_an_action_shows_its_button_and_changes_nothing(login, teacher):
+    invitation = InvitationFactory(invited_by=teacher)
+    response = login(teacher).get(f"/accounts/invitations/{invitation.pk}/revoke/")
+    assert response.status_code == 405 and ">Revoke</button>" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == "pending"
