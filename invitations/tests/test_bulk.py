@@ -64,8 +64,8 @@ EXPECTED = {
 }
 
 
-@pytest.mark.django_db(transaction=True)
-def test_upload_preview_confirm_send_report(login, teacher, course, messy, smtp_settings, mailbox):
+@pytest.mark.django_db
+def test_upload_preview_confirm_send_report(login, teacher, course, messy, smtp_settings, mailbox, on_commit_now):
     data, _enrolled = messy
     client = login(teacher)
     invitations_before = Invitation.objects.count()

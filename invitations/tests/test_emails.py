@@ -12,6 +12,7 @@ from invitations.tasks import send_invitation_emails
 
 SITE = "https://school.example"
 Status = Invitation.EmailStatus
+pytestmark = pytest.mark.usefixtures("on_commit_now")
 
 
 def queued():
@@ -33,7 +34,7 @@ def link_in(message) -> str:
     return re.search(rf"{SITE}/invite/[A-Za-z0-9_-]+/", body_text(message)).group(0)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_one_invitation_is_mailed_after_commit_with_link_course_and_expiry(smtp_settings, mailbox, teacher, course, client):
     _action, invitation = services.invitation_invite(
         invited_by=teacher, email="Ada@Pupils.TEST", full_name="Ada <Lovelace>", role="student", course=course
@@ -58,7 +59,7 @@ def test_one_invitation_is_mailed_after_commit_with_link_course_and_expiry(smtp_
     assert client.get(link.replace(SITE, "")).status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_resend_mails_a_new_link_and_the_old_one_dies(smtp_settings, mailbox, teacher, client):
     _action, invitation = services.invitation_invite(
         invited_by=teacher, email="bo@pupils.test", full_name="Bo", role="student"
@@ -75,7 +76,7 @@ def test_resend_mails_a_new_link_and_the_old_one_dies(smtp_settings, mailbox, te
     assert invitation.times_sent == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_smtp_down_keeps_invitations_pending_and_retries_until_sent(smtp_settings, mailbox, teacher):
     for n in range(3):
         services.invitation_invite(invited_by=teacher, email=f"p{n}@pupils.test", full_name=f"P{n}", role="student")
@@ -96,7 +97,7 @@ def test_smtp_down_keeps_invitations_pending_and_retries_until_sent(smtp_setting
     assert set(Invitation.objects.values_list("email_status", flat=True)) == {"sent"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_after_the_last_retry_the_email_is_failed_but_the_invitation_still_open(smtp_settings, teacher, client):
     smtp_settings.INVITATION_EMAIL_RETRY_DELAYS = [0]
     smtp_settings.EMAIL_PORT = free_port()
@@ -113,7 +114,7 @@ def test_after_the_last_retry_the_email_is_failed_but_the_invitation_still_open(
     assert "e-mail not delivered" in page and "/invite/" in page  # the teacher can copy the link
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_pending_email_without_a_task_is_queued_again(smtp_settings, mailbox, teacher):
     from datetime import timedelta
 
@@ -132,7 +133,7 @@ def test_a_pending_email_without_a_task_is_queued_again(smtp_settings, mailbox, 
     assert list(ImportBatch.objects.all()) == [fresh]  # the stale preview is gone
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_thousand_invitations_reach_the_smtp_server_in_batches(smtp_settings, mailbox, teacher, course):
     smtp_settings.INVITATIONS_DAILY_CAP = 1000
     from invitations.importing import parse_file
