@@ -14,9 +14,12 @@ from courses.access import course_or_deny
 
 from . import events, permissions, selectors, services
 from .forms import ChatForm
+from .models import CHAT_MAX_LENGTH
 from elearning.parsing import parse_id
 from elearning.ratelimit import window_allows
 
+# Lines (messages and join/leave notices) the page's chat log keeps; older ones leave the page.
+CHAT_LOG_LINES = 500
 NO_ENTRY = gettext_lazy("Only the course's teacher and its enrolled students can enter its classroom.")
 
 
@@ -41,6 +44,16 @@ def room(request, course_id: int):
             "me": request.user.username,
             "teacher": is_teacher,
             "lastChatId": messages[-1].pk if messages else 0,
+            "chatMaxLength": CHAT_MAX_LENGTH,  # also the textarea's maxlength
+            "chatLogLines": CHAT_LOG_LINES,
+            # The socket is closed with these when the server refuses the user: no reconnecting.
+            "finalCloseCodes": [
+                events.CLOSE_LOGIN_REQUIRED,
+                events.CLOSE_FORBIDDEN,
+                events.CLOSE_NOT_FOUND,
+                events.CLOSE_REMOVED,
+                events.CLOSE_FLOOD,
+            ],
             "text": {
                 "connected": _("Connected"),
                 "connecting": _("Connecting…"),
@@ -62,7 +75,7 @@ def room(request, course_id: int):
                 "canDraw": _("The teacher has let you draw."),
                 "cannotDraw": _("Only the teacher draws unless they let you."),
                 "confirmClear": _("Clear the whole board for everyone?"),
-                "tooLong": _("A chat message can be at most 5000 characters."),
+                "tooLong": _("A chat message can be at most %(max)s characters.") % {"max": CHAT_MAX_LENGTH},
             },
             "closeReasons": {
                 str(events.CLOSE_LOGIN_REQUIRED): _("Your session has ended. Log in again to rejoin the classroom."),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "classroom",
+    "assignments",
     "invitations",
     "notifications",
     "elearning",  # the top layer: home dashboards, demo data, templates of its own
@@ -119,6 +120,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend with open connections handed from one request to the next
+    # (elearning/sqlite/base.py says why).
+    DATABASES["default"]["ENGINE"] = "elearning.sqlite"
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
@@ -178,10 +182,33 @@ CLASSROOM_PRESENCE_TTL = env.int("CLASSROOM_PRESENCE_TTL", default=45)
 # Audio older than this (seconds) when a socket gets to it is skipped: that listener is behind.
 CLASSROOM_AUDIO_MAX_LAG = env.float("CLASSROOM_AUDIO_MAX_LAG", default=1.0)
 
+# --- Assignments: generation from PDFs ------------------------------------------------------
+# Any OpenAI-compatible chat server. With neither a key nor a URL (nor a teacher's own key) the
+# built-in basic generator makes cloze questions from the PDF's sentences, with no network.
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="")
+OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
+OPENAI_TIMEOUT = env.float("OPENAI_TIMEOUT", default=60.0)  # seconds per request
+OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)  # on 429, 5xx and timeouts, with backoff
+ASSIGNMENT_PDF_MAX_MB = env.int("ASSIGNMENT_PDF_MAX_MB", default=20)
+ASSIGNMENT_PDF_MAX_PAGES = env.int("ASSIGNMENT_PDF_MAX_PAGES", default=500)
+# A long document is asked about in at most ASSIGNMENT_MAX_CHUNKS requests of at most
+# ASSIGNMENT_CHUNK_CHARS characters of page text each (24,000 characters are ~6,000 tokens),
+# spread over the whole document: this caps the tokens one generation can spend.
+ASSIGNMENT_CHUNK_CHARS = env.int("ASSIGNMENT_CHUNK_CHARS", default=24_000)
+ASSIGNMENT_MAX_CHUNKS = env.int("ASSIGNMENT_MAX_CHUNKS", default=6)
+
 # --- Background work ------------------------------------------------------------------------
 # Django's Tasks API (the django-tasks backport) with the database backend: jobs survive a
 # restart and need no extra service; `manage.py db_worker` runs them (make run starts it).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- Assignments ----------------------------------------------------------------------------
+# Model tokens (prompt + completion) a teacher's generations may use per day; 0: no limit.
+ASSIGNMENTS_DAILY_TOKEN_BUDGET = env.int("ASSIGNMENTS_DAILY_TOKEN_BUDGET", default=200_000)
+# The secret teachers' personal model keys are encrypted with (HKDF-derived Fernet key); empty:
+# the SECRET_KEY. Set it before rotating SECRET_KEY, to the old key, or stored keys are lost.
+ASSIGNMENTS_KEY_SECRET = env.str("ASSIGNMENTS_KEY_SECRET", default="")
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -296,6 +323,10 @@ INVITATION_EMAIL_BATCH = 100  # invitations per e-mail task (one SMTP connection
 JOIN_CODE_MISSES_PER_HOUR = env.int("JOIN_CODE_MISSES_PER_HOUR", default=100)
 
 # --- Security -------------------------------------------------------------------------------
+# Sessions are read from the cache and written through to the database: a signed-in page
+# makes no session query (bench/pages.py). The cache is this process's memory, or Redis when
+# REDIS_URL is set, which several processes need anyway ("Scaling out").
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the classroom page's fallback POSTs read it
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -328,5 +359,10 @@ LOGGING = {
     "loggers": {
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # pypdf warns about every font it cannot fully decode; text extraction goes on regardless.
+        "pypdf": {"level": "ERROR"},
+        # The openai SDK's HTTP client logs every request at INFO.
+        "httpx": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},
     },
 }

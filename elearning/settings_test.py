@@ -17,7 +17,7 @@ TEST_DIR.mkdir(parents=True, exist_ok=True)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] in ("django.db.backends.sqlite3", "elearning.sqlite"):
     # A file, not :memory:, so the Daphne processes of the browser tests share it.
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_DIR / "db.sqlite3")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0

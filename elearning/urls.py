@@ -19,6 +19,8 @@ urlpatterns = [
     path("join/<str:code>/", invitation_views.join, name="join"),
     path("courses/", include("courses.urls")),
     path("courses/<int:course_id>/classroom/", include("classroom.urls")),
+    path("courses/<int:course_id>/assignments/", include("assignments.urls")),
+    path("assignments/model-key/", include("assignments.key_urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     # Profile photos are public, re-encoded images under their own folder; nothing else under

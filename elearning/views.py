@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from accounts import permissions as account_permissions
 from accounts import selectors as account_selectors
+from assignments import selectors as assignment_selectors
 from accounts.forms import StatusUpdateForm
 from courses import selectors as course_selectors
 from invitations import selectors as invitation_selectors
@@ -30,6 +31,7 @@ def home(request):
                 "courses": course_selectors.courses_taught(teacher=user),
                 "recent_feedback": course_selectors.recent_feedback(teacher=user),
                 "average_rating": course_selectors.teacher_average_rating(teacher=user),
+                "recent_submissions": assignment_selectors.recent_submissions(teacher=user),
                 "invitations": invitation_selectors.dashboard_summary(inviter=user),
                 **statuses,
             },
@@ -40,6 +42,7 @@ def home(request):
         {
             "courses": course_selectors.courses_enrolled(student=user),
             "courses_to_join": course_selectors.courses_to_join(student=user),
+            "upcoming_deadlines": assignment_selectors.upcoming_deadlines(student=user),
             **statuses,
         },
     )

@@ -10,7 +10,7 @@ from elearning.consumers import SiteConsumer
 
 from . import payloads, permissions, selectors
 
-# Application close codes (4000-4999), also known to badge.js: do not reconnect.
+# Application close codes (4000-4999); the badge template hands them to badge.js: do not reconnect.
 CLOSE_NOT_SIGNED_IN = 4401
 MAX_FRAME = 1024  # the client only ever sends {"type": "ping"}
 

@@ -3,9 +3,13 @@
 from django.utils.functional import cached_property
 
 from . import selectors
+from .consumers import CLOSE_NOT_SIGNED_IN
 
 
 class NotificationBadge:
+    # Close codes after which badge.js stops reconnecting (read from the badge's data attribute).
+    final_close_codes = (CLOSE_NOT_SIGNED_IN,)
+
     def __init__(self, user):
         self.user = user
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import User
 from accounts.services import user_set_blocked
@@ -43,10 +44,10 @@ def test_teacher_signs_up_logs_out_logs_in_resets_password_and_changes_photo(pag
     page.get_by_label("Photo").set_input_files(photo_file())
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", name="Welcome, Elena García").is_visible()
-    assert page.get_by_text("Your account is ready").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Elena García")).to_be_visible()
+    expect(page.get_by_text("Your account is ready")).to_be_visible()
     avatar = page.locator("nav img.avatar")
-    assert avatar.evaluate("img => img.complete && img.naturalWidth") == 320
+    expect(avatar).to_have_js_property("naturalWidth", 320)  # the stored photo is a 320 px square
     look(page, "dashboard-teacher")
     assert User.objects.get(username="mrs_garcia").role == "teacher"
 
@@ -54,14 +55,14 @@ def test_teacher_signs_up_logs_out_logs_in_resets_password_and_changes_photo(pag
     open_user_menu(page)
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("link", name="Log in").first.is_visible()
+    expect(page.get_by_role("link", name="Log in").first).to_be_visible()
     page.get_by_role("link", name="Log in").first.click()
     look(page, "login")
     page.get_by_label("Username").fill("mrs_garcia")
     page.get_by_label("Password").fill("chalk-and-talk-42")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", name="Welcome, Elena García").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Elena García")).to_be_visible()
 
     # Forgot the password: the e-mailed link (through a real SMTP server) sets a new one.
     open_user_menu(page)
@@ -73,8 +74,7 @@ def test_teacher_signs_up_logs_out_logs_in_resets_password_and_changes_photo(pag
     page.get_by_role("button", name="Send me the link").click()
     page.wait_for_url("**/accounts/password_reset/done/")
     look(page, "password-reset-done")
-    (message,) = mailbox.wait_for(1)
-    assert message["To"] == "garcia@school.test"
+    (message,) = mailbox.wait_for(1, to="garcia@school.test")
     link = re.search(r"https?://\S+/accounts/reset/\S+/", body_text(message)).group(0)
     page.goto(link)
     look(page, "password-reset-confirm")
@@ -97,12 +97,11 @@ def test_teacher_signs_up_logs_out_logs_in_resets_password_and_changes_photo(pag
     page.get_by_label("Bio").fill("<b>Maths</b> & physics")
     page.get_by_role("button", name="Save profile").click()
     page.wait_for_url("**/accounts/profile/")
-    assert page.get_by_text("Your profile has been saved.").is_visible()
-    new_src = page.locator("nav img.avatar").get_attribute("src")
-    assert new_src != old_src
+    expect(page.get_by_text("Your profile has been saved.")).to_be_visible()
+    expect(page.locator("nav img.avatar")).not_to_have_attribute("src", old_src)
     look(page, "profile-saved")
     page.goto("/")
-    assert page.locator(".bio").inner_text() == "<b>Maths</b> & physics"
+    expect(page.locator(".bio")).to_have_text("<b>Maths</b> & physics")
 
 
 def test_student_signs_up_on_a_phone_and_bad_input_is_explained(new_page):
@@ -120,12 +119,9 @@ def test_student_signs_up_on_a_phone_and_bad_input_is_explained(new_page):
     page.locator("#id_password2").fill("54321")
     page.get_by_label("Photo").set_input_files({"name": "virus.png", "mimeType": "image/png", "buffer": b"MZ not a png"})
     page.get_by_role("button", name="Create account").click()
-    errors = page.locator(".invalid-feedback").all_inner_texts()
-    joined = " ".join(errors)
-    assert "already exists" in joined
-    assert "valid email" in joined
-    assert "didn’t match" in joined
-    assert "not an image" in joined
+    errors = page.locator(".invalid-feedback")
+    for error in ("already exists", "valid email", "didn’t match", "not an image"):
+        expect(errors.filter(has_text=error)).to_be_visible()
     look(page, "signup-student-errors-375")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_label("Username").fill("sam")
@@ -134,8 +130,8 @@ def test_student_signs_up_on_a_phone_and_bad_input_is_explained(new_page):
     page.locator("#id_password2").fill("backpack-and-books-7")
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url("**/")
-    assert page.get_by_role("heading", name=re.compile("Welcome")).is_visible()
-    assert page.locator("nav .avatar-initial").count() == 1  # no photo: the initial shows
+    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
+    expect(page.locator("nav .avatar-initial")).to_have_count(1)  # no photo: the initial shows
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # the long name wraps
     look(page, "dashboard-student-375")
 
@@ -147,7 +143,7 @@ def test_blocked_user_is_told_why_at_login(page):
     page.get_by_label("Username").fill("blocky")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_text("has been blocked").is_visible()
+    expect(page.get_by_text("has been blocked")).to_be_visible()
     look(page, "login-blocked")
 
 

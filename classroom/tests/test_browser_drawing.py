@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
 from accounts.tests.test_browser import look
-from classroom.tests.test_browser import audio_browser, board_pixels, enter, open_as  # noqa: F401 - fixtures
+from classroom.tests.test_browser import audio_browser, enter, expect_board, open_as  # noqa: F401 - fixtures
 from courses import services as course_services
 from courses.tests.factories import CourseFactory
 
@@ -44,27 +44,13 @@ def settled(page):
 
 def round_trip(sender, receivers, text):
     """A chat message from ``sender`` seen by ``receivers``: everything ``sender`` sent before
-    it has been handled by the server and relayed."""
+    it has been handled by the server and relayed, and painted (after two more frames)."""
     settled(sender)
     sender.get_by_role("textbox", name="Message").fill(text)
     sender.keyboard.press("Enter")
     for page in receivers:
-        page.locator(".chat-body", has_text=text).wait_for()
-
-
-def elements(page):
-    return page.evaluate("window.classroom.board.elements.size")
-
-
-def painted(page, fx, fy):
-    """Whether the canvas is painted within two pixels of the point at board fractions fx, fy."""
-    return page.evaluate("""([fx, fy]) => {
-        const c = document.getElementById('board');
-        const x = Math.round(fx * c.width), y = Math.round(fy * c.height);
-        const data = c.getContext('2d').getImageData(x - 2, y - 2, 5, 5).data;
-        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) return true;
-        return false;
-    }""", [fx, fy])
+        expect(page.locator(".chat-body", has_text=text)).to_be_visible()
+        settled(page)
 
 
 def tools(page):
@@ -98,8 +84,8 @@ def test_teacher_decides_who_draws_and_moves_what_was_drawn(open_as):
     mia_page = open_as(mia)
     enter(mia_page, course)
     pages = (teacher_page, leo_page, mia_page)
-    teacher_page.locator("#online-list li[data-user=mia]").wait_for()
-    teacher_page.locator("#online-list li[data-user=leo]").wait_for()
+    expect(teacher_page.locator("#online-list li[data-user=mia]")).to_be_visible()
+    expect(teacher_page.locator("#online-list li[data-user=leo]")).to_be_visible()
     leo_switch = teacher_page.get_by_role("switch", name="May draw: Leo Learner")
     mia_switch = teacher_page.get_by_role("switch", name="May draw: Mia Maker")
     everyone_switch = teacher_page.get_by_role("switch", name="Let every student draw")
@@ -107,16 +93,16 @@ def test_teacher_decides_who_draws_and_moves_what_was_drawn(open_as):
     expect(mia_switch).not_to_be_checked()
     expect(everyone_switch).not_to_be_checked()
     # Students get no switches and no move tool; only the teacher's page has them.
-    assert leo_page.get_by_role("switch").count() == 0
-    assert leo_page.locator("label[for=tool-move]").count() == 0
+    expect(leo_page.get_by_role("switch")).to_have_count(0)
+    expect(leo_page.get_by_role("radio", name="Move", include_hidden=True)).to_have_count(0)
 
     # 1. At first a student cannot draw: no tools, and dragging the mouse leaves nothing anywhere.
     for page in (leo_page, mia_page):
         expect_may_draw(page, False)
     drag(leo_page, (0.1, 0.1), (0.2, 0.15), (0.3, 0.1), (0.35, 0.2))
     round_trip(leo_page, [teacher_page, mia_page], "I tried to draw")
-    assert [elements(page) for page in pages] == [0, 0, 0]
-    assert [board_pixels(page) for page in pages] == [0, 0, 0]
+    for page in pages:
+        expect_board(page, elements=0, max_pixels=0)
 
     # 2. The teacher lets Leo draw with his switch in the online list. Mia still cannot.
     leo_switch.check()
@@ -127,17 +113,14 @@ def test_teacher_decides_who_draws_and_moves_what_was_drawn(open_as):
     look(teacher_page, "classroom-draw-teacher-lets-leo-draw")
     drag(leo_page, (0.1, 0.1), (0.15, 0.2), (0.2, 0.12), (0.25, 0.22), (0.3, 0.15))
     for page in pages:
-        page.wait_for_function("window.classroom.board.elements.size === 1")
+        expect_board(page, elements=1, painted=[(0.1, 0.1)], min_pixels=300)
     (leos,) = teacher_page.evaluate("[...window.classroom.board.elements.values()]")
     assert leos["user"] == "leo" and leos["tool"] == "pen"
-    for page in pages:
-        assert board_pixels(page) > 300
-        assert painted(page, 0.1, 0.1)
     expect_may_draw(mia_page, False)
     drag(mia_page, (0.5, 0.6), (0.7, 0.8))
     round_trip(mia_page, [teacher_page, leo_page], "Mia tried too")
-    assert [elements(page) for page in pages] == [1, 1, 1]
-    assert not painted(teacher_page, 0.7, 0.8)
+    for page in pages:
+        expect_board(page, elements=1, blank=[(0.7, 0.8)])
 
     # 3. The teacher takes it back while Leo is in the middle of a stroke: the stroke ends where
     #    the others last saw it, on every page, and Leo's mouse draws nothing more.
@@ -153,17 +136,15 @@ def test_teacher_decides_who_draws_and_moves_what_was_drawn(open_as):
     leo_page.mouse.up()
     drag(leo_page, (0.5, 0.6), (0.6, 0.7))
     round_trip(leo_page, pages, "Still trying")
-    assert leo_page.locator("#room-alert").is_hidden()  # no "not allowed" for a stroke begun while allowed
+    expect(leo_page.locator("#room-alert")).to_be_hidden()  # no "not allowed" for a stroke begun while allowed
     for page in pages:
         page.wait_for_function(
             "(() => { const b = window.classroom.board;"
             " return b.elements.size === 2 && b.live.size === 0 && b.pending.size === 0 && b.current === null; })()"
         )
+        expect_board(page, elements=2, painted=[(0.45, 0.3)], blank=[(0.65, 0.3), (0.6, 0.7)])
     cut = max(teacher_page.evaluate("[...window.classroom.board.elements.values()]"), key=lambda e: e["id"])
     assert cut["user"] == "leo" and max(cut["points"][::2]) < 0.56  # nothing drawn after the switch went off
-    for page in pages:
-        assert painted(page, 0.45, 0.3)
-        assert not painted(page, 0.65, 0.3) and not painted(page, 0.6, 0.7)
     assert len({page.evaluate("window.classroom.board.snapshot()") for page in pages}) == 1
 
     # 4. "Let every student draw": both students draw, each sees the other's stroke.
@@ -176,11 +157,9 @@ def test_teacher_decides_who_draws_and_moves_what_was_drawn(open_as):
     drag(leo_page, (0.6, 0.1), (0.7, 0.2), (0.8, 0.1), (0.85, 0.2))
     drag(mia_page, (0.1, 0.7), (0.2, 0.8), (0.3, 0.75), (0.4, 0.85))
     for page in pages:
-        page.wait_for_function("window.classroom.board.elements.size === 4")
+        expect_board(page, elements=4, painted=[(0.6, 0.1), (0.1, 0.7)])
     users = sorted(element["user"] for element in teacher_page.evaluate("[...window.classroom.board.elements.values()]"))
     assert users == ["leo", "leo", "leo", "mia"]
-    for page in pages:
-        assert painted(page, 0.6, 0.1) and painted(page, 0.1, 0.7)
     look(mia_page, "classroom-draw-everyone-draws")
 
     # 5. The teacher's move tool: drag Leo's first stroke down and to the right by its first point.
@@ -213,12 +192,11 @@ def test_teacher_decides_who_draws_and_moves_what_was_drawn(open_as):
             "([id, dx, dy]) => { const e = window.classroom.board.elements.get(id); return e.dx === dx && e.dy === dy; }",
             arg=[leos["id"], moved["dx"], moved["dy"]],
         )
-        assert painted(page, x0 + moved["dx"], y0 + moved["dy"])
-        assert not painted(page, x0, y0)
+        expect_board(page, elements=4, painted=[(x0 + moved["dx"], y0 + moved["dy"])], blank=[(x0, y0)])
     snapshot = teacher_page.evaluate("window.classroom.board.snapshot()")
     assert {page.evaluate("window.classroom.board.snapshot()") for page in pages} == {snapshot}
     # The move was stored: a page opened now shows the same board.
     enter(mia_page, course)
-    mia_page.wait_for_function("window.classroom.board.elements.size === 4")
+    expect_board(mia_page, elements=4, painted=[(x0 + moved["dx"], y0 + moved["dy"])], blank=[(x0, y0)])
     assert mia_page.evaluate("window.classroom.board.snapshot()") == snapshot
     look(teacher_page, "classroom-draw-teacher-moved-stroke")

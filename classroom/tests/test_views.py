@@ -8,7 +8,8 @@ import pytest
 from django.core.cache import cache
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
-from classroom.models import ChatMessage
+from classroom import events
+from classroom.models import CHAT_MAX_LENGTH, ChatMessage
 from courses import services as course_services
 from courses.tests.factories import CourseFactory
 from elearning.testing.queries import assert_queries_flat
@@ -46,6 +47,24 @@ def test_page_shows_the_last_100_messages_escaped_with_flat_queries(login, cours
     assert "<i>hello</i>" not in html and "&lt;i&gt;hello&lt;/i&gt; 99" in html
     assert "<script>alert(1)</script>" not in html
     assert f'"socket": "/ws/classroom/{course.pk}/"' in html
+
+
+def test_page_config_carries_the_close_codes_and_the_chat_limits(login, course, enrolled):
+    """The page's JavaScript takes these from the server, never from constants of its own."""
+    response = login(enrolled).get(f"/courses/{course.pk}/classroom/")
+    config = response.context["room_config"]
+    assert set(config["finalCloseCodes"]) == {
+        events.CLOSE_LOGIN_REQUIRED,
+        events.CLOSE_FORBIDDEN,
+        events.CLOSE_NOT_FOUND,
+        events.CLOSE_REMOVED,
+        events.CLOSE_FLOOD,
+    }
+    assert set(config["closeReasons"]) == {str(code) for code in config["finalCloseCodes"]}  # each is explained
+    assert config["chatMaxLength"] == CHAT_MAX_LENGTH
+    assert config["chatLogLines"] >= 100  # at least what the page renders
+    assert str(CHAT_MAX_LENGTH) in config["text"]["tooLong"]
+    assert f'maxlength="{CHAT_MAX_LENGTH}"' in response.content.decode()
 
 
 def test_blocked_student_is_told_why(login, course, enrolled):

@@ -198,9 +198,9 @@ def test_search_page_query_count_is_flat(login, teacher):
                 services.roster_block_student(course=courses[(i + 1) % 3], student=student, blocked_by=teacher)
 
     count = assert_queries_flat(lambda: client.get(SEARCH, {"q": "flat"}), grow, small=1, large=40)
-    # session, user, unread badge, the teacher's courses, count, the page, its enrollments and
-    # blocks with the teacher's courses.
-    assert count == 8
+    # user (the session comes from the cache), unread badge, the teacher's courses, count, the
+    # page, its enrollments and blocks with the teacher's courses.
+    assert count == 7
 
 
 def test_the_roster_links_to_the_search_for_its_course(login, teacher):

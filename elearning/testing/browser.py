@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -23,6 +24,9 @@ CHROMIUM_ARGS = [
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 MOBILE = {"width": 375, "height": 812}
+# Tests wait on expect(...) as long as on any other action (the contexts' default timeout): a
+# shared 2-core machine under load is slower than Playwright's 5 s default assumes.
+expect.set_options(timeout=10_000)
 
 
 def launch(playwright, extra_args: list[str] | None = None):

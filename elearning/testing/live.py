@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -23,6 +24,7 @@ class LiveServer:
         self, *, extra_env: dict[str, str] | None = None, port: int | None = None, worker: bool = False
     ):
         self.with_worker = worker  # also run `manage.py db_worker`, as `make run` does
+        self._watching = False
         self.worker: subprocess.Popen | None = None
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -46,13 +48,12 @@ class LiveServer:
         env = self.env()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         if self.with_worker:
-            self.worker = subprocess.Popen(
-                [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=self.log_path.with_suffix(".worker.log").open("wb"),
-                stderr=subprocess.STDOUT,
-            )
+            self._start_worker(env)
+            # Between tests the database is flushed under the worker; a task deleted while it
+            # runs makes db_worker exit ("update_fields did not affect any rows"). A real
+            # deployment restarts it (systemd, make run's shell); here a watcher does.
+            self._watching = True
+            threading.Thread(target=self._watch_worker, args=(env,), daemon=True).start()
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [str(BASE_DIR / "bin" / "serve"), "127.0.0.1", str(self.port)],
@@ -73,10 +74,27 @@ class LiveServer:
         self.stop()
         raise RuntimeError(f"Daphne did not start within {timeout}s:\n{self.log()}")
 
+    def _start_worker(self, env: dict[str, str]) -> None:
+        self.worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self.log_path.with_suffix(".worker.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+
+    def _watch_worker(self, env: dict[str, str]) -> None:
+        while self._watching:
+            worker = self.worker
+            if worker is not None and worker.poll() is not None and self._watching:
+                self._start_worker(env)
+            time.sleep(0.3)
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def stop(self) -> None:
+        self._watching = False
         for process in (self.process, self.worker):
             if process and process.poll() is None:
                 process.terminate()

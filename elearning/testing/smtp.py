@@ -59,10 +59,17 @@ class SMTPServer:
             self._collector.messages.clear()
             self._collector.connections = 0
 
-    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
+    def wait_for(self, count: int = 1, timeout: float = 10.0, *, to: str | None = None) -> list[EmailMessage]:
+        """The messages received once ``count`` have arrived (or the timeout passed); with ``to``,
+        only those addressed there (the live server's worker may still be delivering an earlier
+        test's mail)."""
+
+        def matching():
+            return [m for m in self.messages if to is None or to in m.get("To", "")]
+
         with self._collector.received:
-            self._collector.received.wait_for(lambda: len(self.messages) >= count, timeout)
-            return list(self.messages)
+            self._collector.received.wait_for(lambda: len(matching()) >= count, timeout)
+            return matching()
 
     def start(self) -> SMTPServer:
         self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.tests import authz as accounts_authz
 from accounts.tests.factories import AdminFactory, StudentFactory, TeacherFactory
 from accounts.tests.images import image_upload
+from assignments.tests import authz as assignments_authz
 from classroom.tests import authz as classroom_authz
 from conftest import client_for
 from courses import services as course_services
@@ -42,6 +43,7 @@ APP_MATRICES = [
     courses_authz.MATRIX,
     people_authz.MATRIX,
     classroom_authz.MATRIX,
+    assignments_authz.MATRIX,
     notifications_authz.MATRIX,
     invitations_authz.MATRIX,
 ]

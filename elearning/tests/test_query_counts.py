@@ -30,26 +30,26 @@ def world(db, teacher, student, admin_user):
     return course
 
 
-# Every signed-in page starts with the session and the user (2) and ends with the badge's
-# unread COUNT (1).
+# Every signed-in page starts with the user (1: the session comes from the cache, written
+# through to the database) and ends with the badge's unread COUNT (1).
 PAGES = [
     # name, who, url, queries
     ("landing", None, "/", 0),
     ("catalogue, visitor", None, "/courses/", 2),  # count + page of courses (with student counts)
-    ("catalogue, student", "student", "/courses/", 5),
+    ("catalogue, student", "student", "/courses/", 4),
     # course (with the viewer's enrollment and block) + feedback summary + feedback page
     # + own feedback + materials
-    ("course page, student", "student", "course", 8),
+    ("course page, student", "student", "course", 7),
     # course + student count + feedback summary + page + materials
-    ("course page, teacher", "teacher", "course", 8),
+    ("course page, teacher", "teacher", "course", 7),
     # Every dashboard also lists the status updates of people who share a course (1).
-    ("student dashboard", "student", "/", 6),  # enrolled courses + courses to join
-    ("teacher dashboard", "teacher", "/", 8),  # courses + recent feedback + average + invitation counts
-    ("admin dashboard", "admin_user", "/", 6),  # head counts + newest accounts
-    ("roster", "teacher", "roster", 6),  # course + enrollments + blocks
-    ("notification centre", "teacher", "/notifications/", 5),  # count + page
+    ("student dashboard", "student", "/", 6),  # enrolled courses + courses to join + deadlines
+    ("teacher dashboard", "teacher", "/", 8),  # courses + recent feedback + average + submissions + invitation counts
+    ("admin dashboard", "admin_user", "/", 5),  # head counts + newest accounts
+    ("roster", "teacher", "roster", 5),  # course + enrollments + blocks
+    ("notification centre", "teacher", "/notifications/", 4),  # count + page
     # the teacher's courses + count + page + the page's enrollments and blocks in those courses
-    ("people search", "teacher", "/accounts/search/", 8),
+    ("people search", "teacher", "/accounts/search/", 7),
 ]
 
 

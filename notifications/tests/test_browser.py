@@ -1,5 +1,6 @@
 """The live badge in Chromium against a real Daphne: a notification arrives, the number rises."""
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -11,6 +12,7 @@ from accounts.tests.test_browser import look
 from courses.tests.factories import CourseFactory
 from elearning.testing.browser import MOBILE, screenshot
 from courses import notices
+from notifications.consumers import CLOSE_NOT_SIGNED_IN
 from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
 
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 def wait_live(page):
     """badge.js has its socket open (it sets data-live on the badge)."""
-    page.wait_for_function("document.getElementById('notification-badge').dataset.live === 'true'")
+    expect(page.locator("#notification-badge")).to_have_attribute("data-live", "true")
 
 
 def test_badge_rises_live_and_falls_when_read_elsewhere(page_as, teacher, student, admin_user):
@@ -104,3 +106,37 @@ def test_centre_on_a_phone(page_as, student):
     expect(phone.get_by_role("link", name="Dashboard")).to_be_visible()
     expect(phone.locator("#notification-badge")).to_be_hidden()  # one bell at a time
     screenshot(phone, "notification-badge-mobile-menu")
+
+
+def test_badge_reconnects_after_a_drop_and_stops_on_the_final_close_code(page_as, teacher):
+    page = page_as(teacher)
+    connections = []  # every badge socket the page opens, passed through to the real server
+
+    def pass_through(socket):
+        socket.connect_to_server()
+        connections.append(socket)
+
+    page.route_web_socket(re.compile(r"/ws/notifications/$"), pass_through)
+    page.goto("/")
+    badge = page.locator("#notification-badge")
+    count = badge.locator("[data-notification-count]")
+    # The codes that end the badge's socket come from the page, i.e. from notifications.consumers.
+    expect(badge).to_have_attribute("data-final-close-codes", str(CLOSE_NOT_SIGNED_IN))
+    wait_live(page)
+    expect(count).to_be_hidden()
+
+    # A notification is stored while the connection drops (a server restart): the badge
+    # reconnects by itself, and the count the server sends on connecting is the right one.
+    NotificationFactory(recipient=teacher, title="While you were away")
+    connections[0].close(code=1012)
+    expect(count).to_have_text("1")
+    wait_live(page)
+    assert len(connections) == 2
+
+    # Closed with the "not signed in" code: the badge stops and never asks again. (Its first
+    # retry would come within half a second; it is given three times that.)
+    connections[1].close(code=CLOSE_NOT_SIGNED_IN)
+    expect(badge).to_have_attribute("data-live", "false")
+    page.evaluate("() => new Promise((done) => setTimeout(done, 1500))")
+    assert len(connections) == 2
+    expect(badge).to_have_attribute("data-live", "false")

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import StudentFactory
 from elearning.testing.queries import assert_queries_flat
+from notifications.consumers import CLOSE_NOT_SIGNED_IN
 from notifications.models import Notification
 from notifications.tests.factories import NotificationFactory
 
@@ -107,6 +108,11 @@ def test_badge_shows_the_unread_count_with_an_accessible_label(login, teacher):
     html = badge(login(StudentFactory()).get("/courses/").content.decode())
     assert 'aria-label="Notifications, none unread"' in html
     assert "data-notification-count hidden>0" in html
+
+
+def test_badge_tells_its_script_the_close_code_that_ends_the_socket(login, teacher):
+    html = badge(login(teacher).get("/").content.decode())
+    assert f'data-final-close-codes="{CLOSE_NOT_SIGNED_IN}"' in html
 
 
 def test_a_big_count_stays_small_on_screen_and_exact_for_screen_readers(login, teacher):

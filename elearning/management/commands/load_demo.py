@@ -1,11 +1,16 @@
 """Create the demo accounts (idempotent) and print how to log in with them."""
 
+from datetime import timedelta
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import StatusUpdate, User
+from assignments import services as assignment_services
+from assignments.models import Kind
 from courses import services as course_services
 from courses.models import Course
 from courses.uploads import inspect_upload
@@ -47,6 +52,7 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
                 created += 1
         courses_created = self._courses()
+        self._assignments()
         join_code = self._invitations()
         self._statuses()
         self.stdout.write(
@@ -105,10 +111,44 @@ class Command(BaseCommand):
             if not StatusUpdate.objects.active().filter(user=user).exists():
                 account_services.status_update_post(user=user, text=text)
 
+    def _assignments(self) -> None:
+        """A published quiz (due in a week) and a flashcard deck in the biology course."""
+        course = Course.objects.filter(code="BIO-9A").first()
+        if course is None or course.assignments.exists():
+            return
+        quiz = assignment_services.assignment_create(
+            course=course, created_by=course.teacher, kind=Kind.QUIZ, title="Cells: the basics",
+            deadline=timezone.now() + timedelta(days=7),
+        )
+        for text, options, correct in DEMO_QUIZ:
+            assignment_services.question_add(assignment=quiz, text=text, options=options, correct=correct)
+        assignment_services.assignment_publish(assignment=quiz)
+        deck = assignment_services.assignment_create(
+            course=course, created_by=course.teacher, kind=Kind.FLASHCARDS, title="Organelles"
+        )
+        for front, back in DEMO_CARDS:
+            assignment_services.card_add(assignment=deck, front=front, back=back)
+        assignment_services.assignment_publish(assignment=deck)
+
 
 DEMO_STATUSES = [
     ("teacher", "Marking the year 7 equations quiz tonight; results on Friday."),
     ("alice", "Finished the week 1 sheet. 3x + 4 = 19 gives x = 5!"),
+]
+
+DEMO_QUIZ = [
+    ("Which organelle holds a cell's DNA?", ["The nucleus", "The ribosome", "The cell wall", "The vacuole"], 0),
+    ("What do mitochondria mainly do?", ["Store water", "Release energy from food", "Make proteins"], 1),
+    ("Which cells have a cell wall?", ["Animal cells", "Plant cells", "Neither"], 1),
+    ("What controls what enters and leaves a cell?", ["The cell membrane", "The nucleus", "Chlorophyll"], 0),
+]
+
+DEMO_CARDS = [
+    ("Nucleus", "Holds the cell's DNA and controls its activities."),
+    ("Mitochondrion", "Releases energy from glucose by respiration."),
+    ("Ribosome", "Makes proteins."),
+    ("Chloroplast", "Where photosynthesis happens (plant cells)."),
+    ("Cell membrane", "Controls what enters and leaves the cell."),
 ]
 
 DEMO_COURSES = [

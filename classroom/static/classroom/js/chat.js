@@ -12,10 +12,13 @@ function format(template, values) {
 }
 
 export class Chat {
-  constructor({ log, form, input, error, socket, messagesUrl, lastId, text }) {
-    Object.assign(this, { log, form, input, error, socket, messagesUrl, text });
+  // maxLength: the longest message the server takes; maxLines: how many lines (messages and
+  // join/leave notices) the log keeps, older ones leave the page so a long lesson stays light.
+  constructor({ log, form, input, error, socket, messagesUrl, lastId, maxLength, maxLines, text }) {
+    Object.assign(this, { log, form, input, error, socket, messagesUrl, maxLength, maxLines, text });
     this.lastId = lastId;
     this.seen = new Set([...log.querySelectorAll("[data-id]")].map((li) => Number(li.dataset.id)));
+    this.dropped = 0;  // the newest message id trimmed from the log: older ones are not shown again
     this.pollTimer = null;
     form.addEventListener("submit", (event) => { event.preventDefault(); this.submit(); });
     input.addEventListener("keydown", (event) => {
@@ -25,11 +28,12 @@ export class Chat {
     socket.on("state", (state) => state.chat.forEach((message) => this.add(message)));
     socket.on("join", (message) => this.notice(format(text.joined, message)));
     socket.on("leave", (message) => this.notice(format(text.left, message)));
+    this.trim();
     this.scrollToEnd();
   }
 
   add(message) {
-    if (this.seen.has(message.id)) return;
+    if (this.seen.has(message.id) || message.id <= this.dropped) return;
     this.seen.add(message.id);
     this.lastId = Math.max(this.lastId, message.id);
     this.log.querySelector(".chat-empty")?.remove();
@@ -50,6 +54,7 @@ export class Chat {
     // Messages can arrive out of order (socket + polling); keep the log sorted by id.
     const later = [...this.log.querySelectorAll("[data-id]")].find((el) => Number(el.dataset.id) > message.id);
     this.log.insertBefore(li, later || null);
+    this.trim();
     this.scrollToEnd();
   }
 
@@ -58,7 +63,22 @@ export class Chat {
     li.className = "chat-notice small text-body-secondary fst-italic";
     li.textContent = text;
     this.log.append(li);
+    this.trim();
     this.scrollToEnd();
+  }
+
+  // Keep the newest maxLines lines.
+  trim() {
+    let excess = this.log.childElementCount - this.maxLines;
+    while (excess-- > 0) {
+      const oldest = this.log.firstElementChild;
+      if (oldest.dataset.id) {
+        const id = Number(oldest.dataset.id);
+        this.seen.delete(id);
+        this.dropped = Math.max(this.dropped, id);
+      }
+      oldest.remove();
+    }
   }
 
   scrollToEnd() { this.log.scrollTop = this.log.scrollHeight; }
@@ -67,7 +87,7 @@ export class Chat {
     const message = this.input.value.trim();
     this.error.textContent = "";
     if (!message) return;
-    if (message.length > 5000) {
+    if (message.length > this.maxLength) {
       this.error.textContent = this.text.tooLong || "";
       return;
     }

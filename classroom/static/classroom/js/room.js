@@ -9,10 +9,14 @@ const $ = (id) => document.getElementById(id);
 const text = config.text;
 
 let chat;
-const socket = new RoomSocket(config.socket, { afterId: () => (chat ? chat.lastId : config.lastChatId) });
+const socket = new RoomSocket(config.socket, {
+  afterId: () => (chat ? chat.lastId : config.lastChatId),
+  finalCodes: config.finalCloseCodes,
+});
 chat = new Chat({
   log: $("chat-log"), form: $("chat-form"), input: $("chat-input"), error: $("chat-error"),
-  socket, messagesUrl: config.messages, lastId: config.lastChatId, text,
+  socket, messagesUrl: config.messages, lastId: config.lastChatId,
+  maxLength: config.chatMaxLength, maxLines: config.chatLogLines, text,
 });
 new OnlineList({ list: $("online-list"), count: $("online-count"), socket, me: config.me, teacher: config.teacher, text });
 const board = new Whiteboard({

@@ -1,17 +1,24 @@
-// The classroom's one WebSocket: reconnects with backoff after a drop and stops for good when the
-// server refuses the user (close codes 4003/4401/4403/4404/4008, see classroom/events.py).
-const FINAL_CODES = new Set([4003, 4008, 4401, 4403, 4404]);
+// The classroom's one WebSocket, shared by the chat, the board and the audio: routes JSON
+// messages by their "type" (classroom/events.py) and reports the connection's status. Reconnecting
+// is the site's ReconnectingSocket; the close codes that end it come from the page's config.
+import { ReconnectingSocket } from "../../js/reconnecting-socket.js";
+
+const MAX_QUEUED_AUDIO = 64000;  // bytes: about 1 s of audio
 
 export class RoomSocket {
-  constructor(path, { afterId = () => 0 } = {}) {
-    this.path = path;
-    this.afterId = afterId;
+  constructor(path, { afterId = () => 0, finalCodes = [] } = {}) {
     this.handlers = new Map();
     this.binaryHandler = null;
     this.statusHandlers = [];
-    this.attempt = 0;
-    this.ws = null;
-    this.closedForGood = false;
+    // A reconnect asks only for the chat messages the page has not seen.
+    this.connection = new ReconnectingSocket(() => `${path}?after=${afterId() || 0}`, {
+      finalCodes,
+      binaryType: "arraybuffer",
+      onConnecting: ({ attempt }) => this.emitStatus(attempt ? "reconnecting" : "connecting"),
+      onOpen: () => this.emitStatus("open"),
+      onMessage: (data) => this.dispatch(data),
+      onClose: ({ code, final }) => this.emitStatus(final ? "closed" : "reconnecting", code),
+    });
   }
 
   on(type, handler) {
@@ -25,32 +32,9 @@ export class RoomSocket {
   // handler(status, closeCode): status is "connecting", "open", "reconnecting" or "closed".
   onStatus(handler) { this.statusHandlers.push(handler); return this; }
 
-  get isOpen() { return this.ws !== null && this.ws.readyState === WebSocket.OPEN; }
+  get isOpen() { return this.connection.isOpen; }
 
-  connect() {
-    const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${location.host}${this.path}?after=${this.afterId() || 0}`;
-    this.emitStatus(this.attempt ? "reconnecting" : "connecting");
-    const ws = new WebSocket(url);
-    ws.binaryType = "arraybuffer";
-    this.ws = ws;
-    ws.addEventListener("open", () => { this.attempt = 0; this.emitStatus("open"); });
-    ws.addEventListener("message", (event) => this.dispatch(event.data));
-    ws.addEventListener("close", (event) => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      if (FINAL_CODES.has(event.code)) {
-        this.closedForGood = true;
-        this.emitStatus("closed", event.code);
-        return;
-      }
-      // 0.5 s, 1 s, 2 s … up to 30 s, with jitter so a restarted server is not stampeded.
-      const delay = Math.min(30000, 500 * 2 ** this.attempt) * (0.7 + Math.random() * 0.6);
-      this.attempt += 1;
-      this.emitStatus("reconnecting", event.code);
-      setTimeout(() => this.connect(), delay);
-    });
-  }
+  connect() { this.connection.open(); }
 
   dispatch(data) {
     if (data instanceof ArrayBuffer) {
@@ -66,16 +50,8 @@ export class RoomSocket {
     for (const handler of this.statusHandlers) handler(status, code);
   }
 
-  send(message) {
-    if (!this.isOpen) return false;
-    this.ws.send(JSON.stringify(message));
-    return true;
-  }
+  send(message) { return this.connection.send(JSON.stringify(message)); }
 
-  sendBinary(buffer) {
-    // A socket that cannot keep up (more than ~1 s of audio queued) drops frames, not the lesson.
-    if (!this.isOpen || this.ws.bufferedAmount > 64000) return false;
-    this.ws.send(buffer);
-    return true;
-  }
+  // A socket that cannot keep up drops audio frames, not the lesson.
+  sendBinary(buffer) { return this.connection.send(buffer, { maxBuffered: MAX_QUEUED_AUDIO }); }
 }

@@ -1,6 +1,7 @@
 // The shared whiteboard. The board is the server's list of elements (ordered by id) plus the
 // pieces of strokes still being drawn; every client renders it the same way from normalised
 // 0–1 coordinates. Own strokes are sent while drawn, at most one message per animation frame.
+// Frames are asked for only when something changed: an idle board costs nothing.
 const REF_WIDTH = 1000;  // widths and text sizes are pixels on a board 1000 pixels wide
 const MAX_PIECE = 512;   // numbers per draw message (the server's limit)
 
@@ -20,6 +21,7 @@ export class Whiteboard {
     this.dragging = null;        // move tool: {element, x0, y0, dx0, dy0, sent}
     this.moveSent = new Map();   // id -> own last move {dx, dy} the server has not echoed yet
     this.dirty = true;
+    this.frameRequested = false;
 
     socket.on("state", (state) => {
       this.limit = state.board_limit;
@@ -58,7 +60,7 @@ export class Whiteboard {
     canvas.addEventListener("pointercancel", (event) => this.pointerUp(event));
     this.bindTools();
     this.resize();
-    requestAnimationFrame(() => this.frame());
+    this.schedule();
   }
 
   // --- Controls ------------------------------------------------------------------------
@@ -183,12 +185,26 @@ export class Whiteboard {
   pointerUp() {
     if (this.dragging) {
       this.dragging.final = true;
+      this.schedule();
       return;
     }
-    if (this.current) this.current.ended = true;
+    if (this.current) {
+      this.current.ended = true;
+      this.schedule();
+    }
   }
 
-  // Once per animation frame: send what was drawn since the last frame, then repaint.
+  // The next animation frame runs frame(), once however many changes come before it.
+  schedule() {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => {
+      this.frameRequested = false;
+      this.frame();
+    });
+  }
+
+  // In an animation frame after a change: send what was drawn since the last frame, then repaint.
   frame() {
     const stroke = this.current;
     if (stroke && (stroke.unsent.length || stroke.ended)) {
@@ -212,7 +228,8 @@ export class Whiteboard {
     }
     if (drag && drag.final) this.dragging = null;
     if (this.dirty) this.render();
-    requestAnimationFrame(() => this.frame());
+    // A long stroke leaves in pieces of MAX_PIECE numbers, one per frame.
+    if (this.current && this.current.tool !== "line" && this.current.unsent.length) this.schedule();
   }
 
   send(message, stroke) {
@@ -251,7 +268,10 @@ export class Whiteboard {
   }
 
   // --- Rendering -----------------------------------------------------------------------
-  invalidate() { this.dirty = true; }
+  invalidate() {
+    this.dirty = true;
+    this.schedule();
+  }
 
   scale() { return this.canvas.width / REF_WIDTH; }
 

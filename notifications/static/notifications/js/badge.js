@@ -1,11 +1,9 @@
 // The navbar's notification badge, kept live over /ws/notifications/ (payloads: notifications/payloads.py).
 // Without this script (or with the socket down) the badge is simply right as of the last page load.
 // There may be two badges (wide-screen menu, phone bar); every one is kept in step.
+import { ReconnectingSocket } from "../../js/reconnecting-socket.js";
 
 const badges = Array.from(document.querySelectorAll("[data-notification-badge]"));
-const MAX_DELAY_MS = 30000;
-// Close codes the server uses for "not signed in": reconnecting would not help.
-const FINAL_CODES = new Set([4401, 4403]);
 
 function label(badge, count) {
   if (count === 0) return badge.dataset.labelNone;
@@ -73,36 +71,26 @@ function showToast(title) {
   setTimeout(() => toast.remove(), 8000);
 }
 
-function connect(attempt) {
-  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-  let socket;
-  try {
-    socket = new WebSocket(scheme + location.host + badges[0].dataset.wsPath);
-  } catch (error) {
-    retry(attempt + 1);
-    return;
+function onMessage(raw) {
+  let data;
+  try { data = JSON.parse(raw); } catch { return; }
+  if (data.type === "notifications.new") {
+    setCount(data.unread);
+    if (typeof data.title === "string") showToast(data.title);
+  } else if (data.type === "notifications.count") {
+    setCount(data.unread);
   }
-  socket.addEventListener("open", () => { attempt = 0; setLive(true); });
-  socket.addEventListener("message", (event) => {
-    let data;
-    try { data = JSON.parse(event.data); } catch (error) { return; }
-    if (data.type === "notifications.new") {
-      setCount(data.unread);
-      if (typeof data.title === "string") showToast(data.title);
-    } else if (data.type === "notifications.count") {
-      setCount(data.unread);
-    }
-  });
-  socket.addEventListener("close", (event) => {
-    setLive(false);
-    if (!FINAL_CODES.has(event.code)) retry(attempt + 1);
-  });
 }
 
-function retry(attempt) {
-  // Exponential backoff with jitter, so a restarted server is not hit by every tab at once.
-  const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2);
-  setTimeout(() => connect(attempt), delay);
+if (badges.length && "WebSocket" in window) {
+  const { wsPath, finalCloseCodes } = badges[0].dataset;
+  // The codes the server closes with when the user is not (or no longer) signed in.
+  const finalCodes = (finalCloseCodes || "").split(",").filter(Boolean).map(Number);
+  const socket = new ReconnectingSocket(wsPath, {
+    finalCodes,
+    onOpen: () => setLive(true),
+    onMessage,
+    onClose: () => setLive(false),
+  });
+  socket.open();
 }
-
-if (badges.length && "WebSocket" in window) connect(0);
