@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "courses",
     "classroom",
     "assignments",
+    "invitations",
     "notifications",
     "elearning",  # the top layer: home dashboards, demo data, templates of its own
 ]
@@ -306,6 +307,20 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Notification e-mails that could not reach the SMTP server are tried again after these many
 # seconds (one retry per entry), then marked failed; the in-app notification always stays.
 NOTIFICATION_EMAIL_RETRY_DELAYS = [60, 300, 1800]
+
+# --- Invitations ----------------------------------------------------------------------------
+INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=30)
+# Invitation e-mails (new, resent) one inviter may send in 24 hours; admins have no cap.
+INVITATIONS_DAILY_CAP = env.int("INVITATIONS_DAILY_CAP", default=500)
+# Teachers invite students; with this on they may invite teachers too (admins always may).
+INVITATIONS_TEACHERS_INVITE_TEACHERS = env.bool("INVITATIONS_TEACHERS_INVITE_TEACHERS", default=False)
+INVITATIONS_IMPORT_MAX_BYTES = env.int("INVITATIONS_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+INVITATIONS_IMPORT_MAX_ROWS = env.int("INVITATIONS_IMPORT_MAX_ROWS", default=5000)
+# Invitation e-mails that could not reach the SMTP server are tried again after these delays.
+INVITATION_EMAIL_RETRY_DELAYS = [60, 300, 1800]
+INVITATION_EMAIL_BATCH = 100  # invitations per e-mail task (one SMTP connection each)
+# Wrong join codes one client address may try per hour before /join/ refuses it for the hour.
+JOIN_CODE_MISSES_PER_HOUR = env.int("JOIN_CODE_MISSES_PER_HOUR", default=100)
 
 # --- Security -------------------------------------------------------------------------------
 # Sessions are read from the cache and written through to the database: a signed-in page

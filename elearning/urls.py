@@ -4,14 +4,19 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from accounts import views as account_views
+from invitations import views as invitation_views
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/invitations/", include("invitations.urls")),
     # The people search adds students to courses, so it belongs to the courses layer.
     path("accounts/search/", include("courses.people_urls")),
     path("accounts/", include("accounts.urls")),
+    path("invite/<str:token>/", invitation_views.accept, name="invite_accept"),
+    path("join/", invitation_views.join_enter, name="join_enter"),
+    path("join/<str:code>/", invitation_views.join, name="join"),
     path("courses/", include("courses.urls")),
     path("courses/<int:course_id>/classroom/", include("classroom.urls")),
     path("courses/<int:course_id>/assignments/", include("assignments.urls")),

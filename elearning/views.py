@@ -10,6 +10,7 @@ from accounts import selectors as account_selectors
 from assignments import selectors as assignment_selectors
 from accounts.forms import StatusUpdateForm
 from courses import selectors as course_selectors
+from invitations import selectors as invitation_selectors
 
 
 def home(request):
@@ -31,6 +32,7 @@ def home(request):
                 "recent_feedback": course_selectors.recent_feedback(teacher=user),
                 "average_rating": course_selectors.teacher_average_rating(teacher=user),
                 "recent_submissions": assignment_selectors.recent_submissions(teacher=user),
+                "invitations": invitation_selectors.dashboard_summary(inviter=user),
                 **statuses,
             },
         )

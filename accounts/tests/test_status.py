@@ -172,8 +172,8 @@ def test_home_page_query_counts_are_flat_with_statuses(login, school):
     teacher_count = assert_queries_flat(lambda: teacher_client.get("/"), grow, small=1, large=25)
     assert statuses_for(viewer=school.amy).count() == 30  # the feed shows the newest 30
     # user (the session comes from the cache), unread badge, statuses; then each dashboard's own
-    # reads (assignments: the student's upcoming deadlines, the teacher's recent submissions).
-    assert (student_count, teacher_count) == (6, 7)
+    # reads (assignments: the student's upcoming deadlines, the teacher's recent submissions, the teacher's invitation counts).
+    assert (student_count, teacher_count) == (6, 8)
 
 
 def test_statuses_show_their_age(login, school):

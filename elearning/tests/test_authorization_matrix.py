@@ -33,6 +33,7 @@ from elearning.testing.authz import (
     everyone,
     redirect,
 )
+from invitations.tests import authz as invitations_authz
 from notifications.tests import authz as notifications_authz
 
 SITE_APPS = {"accounts", "notifications", "courses", "classroom", "assignments", "invitations"}
@@ -44,6 +45,7 @@ APP_MATRICES = [
     classroom_authz.MATRIX,
     assignments_authz.MATRIX,
     notifications_authz.MATRIX,
+    invitations_authz.MATRIX,
 ]
 
 

@@ -44,7 +44,7 @@ PAGES = [
     ("course page, teacher", "teacher", "course", 7),
     # Every dashboard also lists the status updates of people who share a course (1).
     ("student dashboard", "student", "/", 6),  # enrolled courses + courses to join + deadlines
-    ("teacher dashboard", "teacher", "/", 7),  # courses + recent feedback + average + submissions
+    ("teacher dashboard", "teacher", "/", 8),  # courses + recent feedback + average + submissions + invitation counts
     ("admin dashboard", "admin_user", "/", 5),  # head counts + newest accounts
     ("roster", "teacher", "roster", 5),  # course + enrollments + blocks
     ("notification centre", "teacher", "/notifications/", 4),  # count + page

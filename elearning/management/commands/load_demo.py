@@ -14,6 +14,8 @@ from assignments.models import Kind
 from courses import services as course_services
 from courses.models import Course
 from courses.uploads import inspect_upload
+from invitations import services as invitation_services
+from invitations.models import Invitation, JoinLink
 
 DEMO_PASSWORD = "learn-together-2026"
 
@@ -51,6 +53,7 @@ class Command(BaseCommand):
                 created += 1
         courses_created = self._courses()
         self._assignments()
+        join_code = self._invitations()
         self._statuses()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created} accounts, {courses_created} courses created).")
@@ -58,6 +61,21 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         for username, _full_name, role, staff in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {'admin' if staff else role}")
+        self.stdout.write(f"Join link of HIST-8: /join/{join_code}/ (teacher's Invitations page lists a pending invitation)")
+
+    def _invitations(self) -> str:
+        """A pending invitation (its e-mail appears on the console) and a course join link."""
+        teacher = User.objects.get(username="teacher")
+        course = Course.objects.get(code="MATH-7B")
+        if not Invitation.objects.filter(invited_by=teacher).exists():
+            invitation_services.invitation_invite(
+                invited_by=teacher, email="dana@example.com", full_name="Dana Student", role="student", course=course
+            )
+        history = Course.objects.get(code="HIST-8")
+        link = JoinLink.objects.filter(course=history).first() or invitation_services.join_link_enable(
+            course=history, by=teacher
+        )
+        return link.code
 
     def _courses(self) -> int:
         teacher = User.objects.get(username="teacher")
