@@ -40,8 +40,10 @@ ANSWER = {
 
 
 @pytest.fixture
-def model_site(smtp_server, transactional_db):
-    with ModelServer() as model:
+def model_site(smtp_server, daphne_server, transactional_db):
+    """A second live site, configured with the model server; the session's site's worker is
+    paused meanwhile, or it could take the generation task (both poll the one task queue)."""
+    with daphne_server.worker_paused(), ModelServer() as model:
         model.script(json_completion(ANSWER, prompt_tokens=900, completion_tokens=300))
         env = {
             "OPENAI_BASE_URL": model.url, "OPENAI_API_KEY": "sk-site", "OPENAI_MODEL": "test-model",

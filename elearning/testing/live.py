@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -25,6 +26,8 @@ class LiveServer:
     ):
         self.with_worker = worker  # also run `manage.py db_worker`, as `make run` does
         self._watching = False
+        self._watch_id = 0
+        self._worker_lock = threading.Lock()
         self.worker: subprocess.Popen | None = None
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -52,8 +55,7 @@ class LiveServer:
             # Between tests the database is flushed under the worker; a task deleted while it
             # runs makes db_worker exit ("update_fields did not affect any rows"). A real
             # deployment restarts it (systemd, make run's shell); here a watcher does.
-            self._watching = True
-            threading.Thread(target=self._watch_worker, args=(env,), daemon=True).start()
+            self._watch(env)
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [str(BASE_DIR / "bin" / "serve"), "127.0.0.1", str(self.port)],
@@ -83,18 +85,43 @@ class LiveServer:
             stderr=subprocess.STDOUT,
         )
 
-    def _watch_worker(self, env: dict[str, str]) -> None:
-        while self._watching:
-            worker = self.worker
-            if worker is not None and worker.poll() is not None and self._watching:
-                self._start_worker(env)
+    def _watch(self, env: dict[str, str]) -> None:
+        self._watching = True
+        self._watch_id += 1
+        threading.Thread(target=self._watch_worker, args=(env, self._watch_id), daemon=True).start()
+
+    def _watch_worker(self, env: dict[str, str], watch_id: int) -> None:
+        while True:
+            with self._worker_lock:
+                if not self._watching or watch_id != self._watch_id:  # one watcher at a time
+                    return
+                if self.worker is not None and self.worker.poll() is not None:
+                    self._start_worker(env)
             time.sleep(0.3)
+
+    @contextlib.contextmanager
+    def worker_paused(self):
+        """No task worker of this server runs inside the block (another one, with other
+        settings, should take the queued tasks); the watcher starts it again after."""
+        with self._worker_lock:
+            watching, self._watching = self._watching, False
+            if self.worker is not None and self.worker.poll() is None:
+                self.worker.terminate()
+                self.worker.wait(timeout=10)
+        try:
+            yield
+        finally:
+            if watching:
+                env = self.env()
+                self._start_worker(env)
+                self._watch(env)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def stop(self) -> None:
-        self._watching = False
+        with self._worker_lock:
+            self._watching = False
         for process in (self.process, self.worker):
             if process and process.poll() is None:
                 process.terminate()
