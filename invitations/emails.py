@@ -12,7 +12,6 @@ import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -21,6 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from elearning.links import absolute_url
 
 from . import tokens
 from .models import Invitation
@@ -42,9 +43,6 @@ class BatchResult:
     def as_dict(self) -> dict:
         return {"sent": len(self.sent), "failed": len(self.failed), "retry": len(self.retry)}
 
-
-def absolute_url(path: str) -> str:
-    return urljoin(settings.SITE_URL.rstrip("/") + "/", path.lstrip("/"))
 
 
 def invitation_url(invitation: Invitation) -> str:

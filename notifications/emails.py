@@ -11,7 +11,6 @@ import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -20,6 +19,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from elearning.links import absolute_url
 
 from .models import Notification
 from .permissions import wants_email
@@ -47,9 +48,6 @@ class BatchResult:
             "skipped": len(self.skipped),
         }
 
-
-def absolute_url(path: str) -> str:
-    return urljoin(settings.SITE_URL.rstrip("/") + "/", path.lstrip("/"))
 
 
 def build_message(notification: Notification) -> EmailMultiAlternatives:

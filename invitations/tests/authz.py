@@ -112,7 +112,7 @@ MATRIX = {
             **everyone(FORBIDDEN),  # teachers and admins cannot join; the blocked are told so
             "anonymous": OK,
             "student": OK,
-            "enrolled": redirect(f"/courses/"),
+            "enrolled": redirect("/courses/"),
         },
     ),
 }

@@ -17,7 +17,6 @@ from elearning.testing.browser import MOBILE, screenshot
 from elearning.testing.smtp import body_text
 from invitations.models import Invitation
 
-from . import files
 
 pytestmark = pytest.mark.browser
 

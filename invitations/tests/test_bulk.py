@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings as hsettings
 from hypothesis import strategies as st
 
-from accounts.models import User
 from accounts.tests.factories import StudentFactory, TeacherFactory
 from courses.models import Enrollment
 from courses.tests.factories import CourseBlockFactory, CourseFactory, EnrollmentFactory
