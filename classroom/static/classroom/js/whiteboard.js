@@ -88,6 +88,7 @@ export class Whiteboard {
       this.showCursor(false);
     });
     this.bindTools();
+    this.setMayDraw(teacher);  // until the state says otherwise
     this.resize();
     this.schedule();
   }
