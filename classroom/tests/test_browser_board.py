@@ -276,3 +276,22 @@ def test_mute_keeps_its_name_and_tells_its_state(lesson):
     look(student_page, "classroom-student-muted")
     mute.click()
     expect(student_page.get_by_role("button", name="Mute", exact=True, pressed=False)).to_be_visible()
+
+
+def test_click_to_listen_hands_the_focus_to_mute(lesson):
+    """"Click to listen" shows while the browser keeps the audio silent (here: the page's audio is
+    suspended, as browsers do before the person has acted on the page) and, once used, hides
+    itself and leaves the focus on the audio's remaining control."""
+    teacher_page = lesson["page_of"](lesson["teacher"])
+    student_page = lesson["page_of"](lesson["student"])
+    teacher_page.get_by_role("button", name="Start microphone").click()
+    expect(student_page.locator("#audio-live")).to_have_text("Live")
+    student_page.wait_for_function("window.classroom.audio.context !== null")
+    student_page.evaluate("window.classroom.audio.context.suspend()")
+    listen = student_page.get_by_role("button", name="Click to listen")
+    expect(listen).to_be_visible()
+    listen.focus()
+    student_page.keyboard.press("Enter")
+    expect(listen).to_be_hidden()
+    expect(student_page.get_by_role("button", name="Mute", exact=True)).to_be_focused()
+    student_page.wait_for_function("window.classroom.audio.context.state === 'running'")
