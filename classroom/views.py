@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from courses.access import course_or_deny
@@ -25,6 +25,34 @@ NO_ENTRY = gettext_lazy("Only the course's teacher and its enrolled students can
 
 def get_classroom_course(user, course_id: int):
     return course_or_deny(user, course_id, permissions.can_enter, refusal=NO_ENTRY)
+
+
+def plural(one: str, many: str) -> dict:
+    """Both forms of a count's words for the page's script, which picks one with Intl.PluralRules."""
+    return {"one": ngettext(one, many, 1), "many": ngettext(one, many, 2)}
+
+
+def board_words() -> dict:
+    """What the whiteboard says in words: its summary, the news a screen reader hears, the keys."""
+    return {
+        "empty": _("The board is empty."),
+        "summary": _("On the board: %(texts)s, %(drawings)s."),
+        "texts": plural("%(n)s text", "%(n)s texts"),
+        "drawings": plural("%(n)s drawing", "%(n)s drawings"),
+        "newDrawings": plural("%(n)s new drawing.", "%(n)s new drawings."),
+        "textAdded": _("Written on the board: %(text)s."),
+        "textRemoved": _("Removed from the board: %(text)s."),
+        "drawingRemoved": _("A drawing was removed from the board."),
+        "cleared": _("The board was cleared."),
+        "penDown": _("Pen down."),
+        "penUp": _("Pen up."),
+        "pickedUp": _("Picked up: move it with the arrow keys, then press Enter to drop it."),
+        "dropped": _("Dropped."),
+        "nothingHere": _("Nothing to move here."),
+        "typeFirst": _("Type the text to place first."),
+        "fullScreen": _("Full screen"),
+        "exitFullScreen": _("Exit full screen"),
+    }
 
 
 @login_required
@@ -63,7 +91,6 @@ def room(request, course_id: int):
                 "offAir": _("Off air"),
                 "onAir": _("Live"),
                 "mute": _("Mute"),
-                "unmute": _("Unmute"),
                 "joined": _("%(name)s joined"),
                 "left": _("%(name)s left"),
                 "mayDraw": _("May draw"),
@@ -71,10 +98,30 @@ def room(request, course_id: int):
                 "teacher": _("teacher"),
                 "noMessages": _("No messages yet. Say hello!"),
                 "micDenied": _("The microphone could not be opened: %(error)s"),
+                "mic": {
+                    "blocked": _(
+                        "Your browser has blocked the microphone for this site. To allow it, click the lock "
+                        "or site-settings icon at the left of the address bar, set Microphone to “Allow”, "
+                        "then press “Start microphone” again."
+                    ),
+                    "missing": _(
+                        "No microphone was found. Connect one, or switch it on and choose it in your "
+                        "computer's sound settings, then press “Start microphone” again."
+                    ),
+                    "busy": _(
+                        "The microphone could not start: another program may be using it. Close that "
+                        "program, then press “Start microphone” again."
+                    ),
+                    "insecure": _(
+                        "This browser offers the microphone only to sites on a secure (https) connection. "
+                        "Ask the site's administrator to serve it over https."
+                    ),
+                },
                 "sendFailed": _("Your message could not be sent. Try again."),
                 "canDraw": _("The teacher has let you draw."),
                 "cannotDraw": _("Only the teacher draws unless they let you."),
                 "confirmClear": _("Clear the whole board for everyone?"),
+                "board": board_words(),
                 "tooLong": _("A chat message can be at most %(max)s characters.") % {"max": CHAT_MAX_LENGTH},
             },
             "closeReasons": {

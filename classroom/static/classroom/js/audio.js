@@ -2,6 +2,21 @@
 // player with a jitter buffer, a "live" indicator and a local mute. Both sides use AudioWorklets.
 const FRAME_MS = 40;
 
+// Why getUserMedia failed, in words that say what to do (the names are the DOMException's).
+const MIC_FAILURES = {
+  NotAllowedError: "blocked", SecurityError: "blocked", PermissionDeniedError: "blocked",
+  NotFoundError: "missing", DevicesNotFoundError: "missing", OverconstrainedError: "missing",
+  NotReadableError: "busy", TrackStartError: "busy", AbortError: "busy",
+};
+
+// Two buttons take turns in one place: when the one that has the focus hides, the other takes it
+// (a hidden button would drop the focus to the page's start).
+function swap(hide, show, hidden = true) {
+  const hadFocus = document.activeElement === hide;
+  hide.classList.toggle("d-none", hidden);
+  if (hidden && hadFocus) show.focus();
+}
+
 export class TeacherMicrophone {
   constructor({ socket, workletUrl, startButton, stopButton, badge, error, text }) {
     Object.assign(this, { socket, workletUrl, startButton, stopButton, badge, error, text });
@@ -14,8 +29,12 @@ export class TeacherMicrophone {
   }
 
   async start() {
+    if (this.starting || this.stream) return;
+    this.starting = true;
     this.error.classList.add("d-none");
+    this.error.textContent = "";
     try {
+      if (!navigator.mediaDevices) throw new DOMException("insecure", "InsecureContextError");
       this.stream = await navigator.mediaDevices.getUserMedia({
         audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
       });
@@ -38,9 +57,13 @@ export class TeacherMicrophone {
       this.socket.send({ type: "audio", state: "start" });
       this.setLive(true);
     } catch (err) {
+      // The start button stays where it was, with the focus: it is how to try again.
       this.release();
-      this.error.textContent = this.text.micDenied.replace("%(error)s", err.message || err.name);
+      const failure = err.name === "InsecureContextError" ? "insecure" : MIC_FAILURES[err.name];
+      this.error.textContent = failure ? this.text.mic[failure] : this.text.micDenied.replace("%(error)s", err.message || err.name);
       this.error.classList.remove("d-none");
+    } finally {
+      this.starting = false;
     }
   }
 
@@ -58,8 +81,13 @@ export class TeacherMicrophone {
   }
 
   setLive(live) {
-    this.startButton.classList.toggle("d-none", live);
-    this.stopButton.classList.toggle("d-none", !live);
+    if (live) {
+      this.stopButton.classList.remove("d-none");
+      swap(this.startButton, this.stopButton);
+    } else {
+      this.startButton.classList.remove("d-none");
+      swap(this.stopButton, this.startButton);
+    }
     this.badge.textContent = live ? this.text.onAir : this.text.offAir;
     this.badge.className = `badge ${live ? "text-bg-danger" : "text-bg-secondary"}`;
   }
@@ -89,7 +117,7 @@ export class StudentSpeaker {
   async ensureContext() {
     if (this.context) {
       if (this.context.state === "suspended") await this.context.resume();
-      this.listenButton.classList.toggle("d-none", this.context.state === "running");
+      this.showListen();
       return;
     }
     if (this.starting) return this.starting;
@@ -109,10 +137,15 @@ export class StudentSpeaker {
       this.node.connect(this.gain).connect(context.destination);
       this.context = context;
       // Browsers keep audio silent until the person interacts with the page.
-      this.listenButton.classList.toggle("d-none", context.state === "running");
-      context.onstatechange = () => this.listenButton.classList.toggle("d-none", context.state === "running");
+      this.showListen();
+      context.onstatechange = () => this.showListen();
     })();
     return this.starting;
+  }
+
+  // "Click to listen" shows while the browser keeps the audio silent.
+  showListen() {
+    swap(this.listenButton, this.muteButton, this.context.state === "running");
   }
 
   onFrame(buffer) {
@@ -147,7 +180,8 @@ export class StudentSpeaker {
   toggleMute() {
     this.muted = !this.muted;
     if (this.gain) this.gain.gain.value = this.muted ? 0 : 1;
+    // A toggle button keeps its name ("Mute"); aria-pressed (and the pressed look) tell the state.
     this.muteButton.setAttribute("aria-pressed", String(this.muted));
-    this.muteButton.querySelector("span").textContent = this.muted ? this.text.unmute : this.text.mute;
+    this.muteButton.classList.toggle("active", this.muted);
   }
 }

@@ -2,7 +2,7 @@
 import { StudentSpeaker, TeacherMicrophone } from "./audio.js";
 import { Chat, OnlineList } from "./chat.js";
 import { RoomSocket } from "./socket.js";
-import { Whiteboard } from "./whiteboard.js";
+import { BoardDescription, Whiteboard, fullScreenButton } from "./whiteboard.js";
 
 const config = JSON.parse(document.getElementById("room-config").textContent);
 const $ = (id) => document.getElementById(id);
@@ -21,7 +21,10 @@ chat = new Chat({
 new OnlineList({ list: $("online-list"), count: $("online-count"), socket, me: config.me, teacher: config.teacher, text });
 const board = new Whiteboard({
   canvas: $("board"), socket, me: config.me, teacher: config.teacher, tools: $("board-tools"), note: $("board-note"), text,
+  cursor: $("board-cursor"),
+  description: new BoardDescription({ summary: $("board-summary"), list: $("board-texts"), live: $("board-announce"), text: text.board }),
 });
+fullScreenButton({ area: $("board-area"), button: $("board-fullscreen"), text: text.board });
 const audio = config.teacher
   ? new TeacherMicrophone({ socket, workletUrl: config.worklet, startButton: $("audio-start"), stopButton: $("audio-stop"), badge: $("audio-live"), error: $("audio-error"), text })
   : new StudentSpeaker({ socket, workletUrl: config.worklet, listenButton: $("audio-listen"), muteButton: $("audio-mute"), badge: $("audio-live"), text });

@@ -1,17 +1,23 @@
 // The shared whiteboard. The board is the server's list of elements (ordered by id) plus the
 // pieces of strokes still being drawn; every client renders it the same way from normalised
-// 0–1 coordinates. Own strokes are sent while drawn, at most one message per animation frame.
+// 0–1 coordinates, so its size on screen (a phone, a laptop, full screen) never changes where a
+// stroke lands. Own strokes are sent while drawn, at most one message per animation frame.
 // Frames are asked for only when something changed: an idle board costs nothing.
+// The pointer and the keyboard draw through the same three steps (begin, extend, finish); what the
+// board holds is also told in words (BoardDescription) for people who cannot see the canvas.
 const REF_WIDTH = 1000;  // widths and text sizes are pixels on a board 1000 pixels wide
+const REF_HEIGHT = REF_WIDTH * 9 / 16;
 const MAX_PIECE = 512;   // numbers per draw message (the server's limit)
+const STEP = 10;         // the keyboard cursor's step in board pixels; with Shift, BIG_STEP
+const BIG_STEP = 50;
 
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 const round4 = (v) => Math.round(v * 10000) / 10000;
 const newSid = () => Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
 
 export class Whiteboard {
-  constructor({ canvas, socket, me, teacher, tools, note, text }) {
-    Object.assign(this, { canvas, socket, me, teacher, tools, note, text });
+  constructor({ canvas, socket, me, teacher, tools, note, text, cursor, description }) {
+    Object.assign(this, { canvas, socket, me, teacher, tools, note, text, cursor, description });
     this.ctx = canvas.getContext("2d");
     this.elements = new Map();   // id -> element (stored on the server)
     this.live = new Map();       // "user:sid" -> stroke others are drawing now
@@ -20,7 +26,10 @@ export class Whiteboard {
     this.current = null;         // own stroke in progress
     this.dragging = null;        // move tool: {element, x0, y0, dx0, dy0, sent}
     this.moveSent = new Map();   // id -> own last move {dx, dy} the server has not echoed yet
+    this.cursorAt = [0.5, 0.5];  // the keyboard cursor
+    this.piecesDue = 0;          // "board" messages still to come after a "state"
     this.dirty = true;
+    this.contentsChanged = true; // the stored elements changed: the description follows
     this.frameRequested = false;
 
     socket.on("state", (state) => {
@@ -29,12 +38,15 @@ export class Whiteboard {
       this.live.clear();
       this.pending.clear();
       this.moveSent.clear();
+      this.piecesDue = state.board_pieces || 0;
       this.setMayDraw(state.may_draw);
-      this.invalidate();
+      this.changed();
+      if (!this.piecesDue) this.description.loaded(this.elements);
     });
     socket.on("board", (message) => {
       for (const element of message.elements) this.elements.set(element.id, element);
-      this.invalidate();
+      this.changed();
+      if (this.piecesDue > 0 && --this.piecesDue === 0) this.description.loaded(this.elements);
     });
     socket.on("draw", (message) => this.onDraw(message));
     socket.on("move", ({ id, dx, dy }) => {
@@ -49,8 +61,18 @@ export class Whiteboard {
       }
       this.invalidate();
     });
-    socket.on("undo", ({ id }) => { this.elements.delete(id); this.invalidate(); });
-    socket.on("clear", () => { this.elements.clear(); this.live.clear(); this.invalidate(); });
+    socket.on("undo", ({ id }) => {
+      const element = this.elements.get(id);
+      if (element) this.description.removed(element);
+      this.elements.delete(id);
+      this.changed();
+    });
+    socket.on("clear", () => {
+      this.elements.clear();
+      this.live.clear();
+      this.description.cleared();
+      this.changed();
+    });
     socket.on("draw_permission", (message) => this.setMayDraw(message.may_draw));
 
     new ResizeObserver(() => this.resize()).observe(canvas);
@@ -58,7 +80,15 @@ export class Whiteboard {
     canvas.addEventListener("pointermove", (event) => this.pointerMove(event));
     canvas.addEventListener("pointerup", (event) => this.pointerUp(event));
     canvas.addEventListener("pointercancel", (event) => this.pointerUp(event));
+    canvas.addEventListener("keydown", (event) => this.keyDown(event));
+    // The cursor shows when the board is reached from the keyboard, not when it is clicked.
+    canvas.addEventListener("focus", () => this.showCursor(canvas.matches(":focus-visible")));
+    canvas.addEventListener("blur", () => {
+      if (this.drawingFromKeyboard()) this.finish();
+      this.showCursor(false);
+    });
     this.bindTools();
+    this.setMayDraw(teacher);  // until the state says otherwise
     this.resize();
     this.schedule();
   }
@@ -76,6 +106,12 @@ export class Whiteboard {
         if (this.tool === "text") this.textInput.focus();
       });
     }
+    this.textInput.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" || !this.textInput.value.trim()) return;
+      event.preventDefault();
+      this.canvas.focus();
+      this.showCursor(true);
+    });
     tools.querySelector("#board-undo").addEventListener("click", () => this.socket.send({ type: "undo" }));
     tools.querySelector("#board-clear")?.addEventListener("click", () => {
       if (confirm(this.text.confirmClear)) this.socket.send({ type: "clear" });
@@ -94,6 +130,13 @@ export class Whiteboard {
     }
     this.tools.classList.toggle("d-none", !this.mayDraw);
     this.canvas.classList.toggle("can-draw", this.mayDraw);
+    // Who may draw reaches the board with Tab and drives it with keys ("application": a screen
+    // reader passes the keys through); everyone else meets a described picture.
+    if (this.mayDraw) this.canvas.tabIndex = 0;
+    else this.canvas.removeAttribute("tabindex");
+    this.canvas.setAttribute("role", this.mayDraw ? "application" : "img");
+    this.canvas.setAttribute("aria-describedby", this.mayDraw ? "board-keys board-summary" : "board-summary");
+    if (!this.mayDraw) this.showCursor(false);
     if (!this.teacher) this.note.textContent = this.mayDraw ? this.text.canDraw : this.text.cannotDraw;
   }
 
@@ -105,6 +148,8 @@ export class Whiteboard {
       if (message.user === this.me) this.pending.delete(message.sid);
       this.elements.set(message.element.id, message.element);
       this.trim();
+      this.description.added(message.element, { own: message.user === this.me });
+      this.contentsChanged = true;
     } else {
       const stroke = this.live.get(key);
       if (stroke) stroke.points.push(...message.points);
@@ -120,7 +165,7 @@ export class Whiteboard {
     for (const id of ids.slice(0, ids.length - this.limit)) this.elements.delete(id);
   }
 
-  // --- Drawing input -------------------------------------------------------------------
+  // --- Drawing input: the pointer and the keyboard ---------------------------------------
   point(event) {
     const rect = this.canvas.getBoundingClientRect();
     return [round4(clamp((event.clientX - rect.left) / rect.width, 0, 1)),
@@ -130,34 +175,97 @@ export class Whiteboard {
   pointerDown(event) {
     if (!this.mayDraw || event.button !== 0) return;
     event.preventDefault();
+    this.showCursor(false);
     const [x, y] = this.point(event);
-    const tool = this.tool;
-    const style = { color: this.color.value, width: Number(this.width.value) };
-    if (tool === "text") {
-      const text = this.textInput.value.trim();
-      if (!text) { this.textInput.focus(); return; }
-      const element = { tool, ...style, text, size: clamp(16 + style.width * 4, 8, 120), points: [x, y], dx: 0, dy: 0 };
-      const sid = newSid();
-      if (this.socket.send({ type: "draw", sid, ...element, end: true })) this.pending.set(sid, element);
-      this.invalidate();
-      return;
-    }
-    this.canvas.setPointerCapture(event.pointerId);
-    if (tool === "move") {
-      const element = this.hit(x, y);
-      if (element) this.dragging = { element, x0: x, y0: y, dx0: element.dx || 0, dy0: element.dy || 0, changed: false };
-      return;
-    }
-    const sid = newSid();
-    this.current = { sid, tool, ...style, points: [x, y], unsent: tool === "line" ? [] : [x, y], ended: false, dx: 0, dy: 0 };
-    if (tool === "line") this.current.points = [x, y, x, y];
-    this.pending.set(sid, this.current);
-    this.invalidate();
+    this.cursorAt = [x, y];  // the keyboard goes on from where the pointer was
+    if (this.begin(x, y)) this.canvas.setPointerCapture(event.pointerId);
   }
 
   pointerMove(event) {
     if (this.dragging) {
-      const [x, y] = this.point(event);
+      this.extend(...this.point(event));
+      return;
+    }
+    const stroke = this.current;
+    if (!stroke || stroke.ended) return;
+    const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
+    for (const e of events.length ? events : [event]) this.extend(...this.point(e));
+  }
+
+  pointerUp() { this.finish(); }
+
+  // Arrow keys move the cursor (with the pen down, they draw); Space or Enter puts the pen down
+  // or lifts it, places a text, picks up or drops with the move tool; Escape lifts the pen.
+  keyDown(event) {
+    if (!this.mayDraw || event.altKey || event.ctrlKey || event.metaKey) return;
+    const step = (event.shiftKey ? BIG_STEP : STEP);
+    const arrows = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    const say = (message) => this.description.say(message);
+    const words = this.text.board;
+    if (event.key in arrows) {
+      const [mx, my] = arrows[event.key];
+      const [x, y] = this.cursorAt;
+      this.cursorAt = [clamp(x + mx / REF_WIDTH, 0, 1), clamp(y + my / REF_HEIGHT, 0, 1)];
+      if (this.drawingFromKeyboard()) this.extend(...this.cursorAt.map(round4));
+    } else if (event.key === " " || event.key === "Enter") {
+      if (this.drawingFromKeyboard()) {
+        say(this.dragging ? words.dropped : words.penUp);
+        this.finish();
+      } else {
+        const tool = this.tool;
+        this.begin(...this.cursorAt.map(round4), { keyboard: true });
+        if (tool === "move") say(this.dragging ? words.pickedUp : words.nothingHere);
+        else if (tool !== "text") say(words.penDown);
+      }
+    } else if (event.key === "Escape" && this.drawingFromKeyboard()) {
+      say(this.dragging ? words.dropped : words.penUp);
+      this.finish();
+    } else {
+      return;
+    }
+    event.preventDefault();
+    this.showCursor(document.activeElement === this.canvas);
+  }
+
+  drawingFromKeyboard() {
+    return Boolean((this.current && this.current.keyboard && !this.current.ended)
+      || (this.dragging && this.dragging.keyboard && !this.dragging.final));
+  }
+
+  // The pen goes down at x, y (or a text is placed there, or the move tool picks up what is
+  // there). True when the pointer should be captured until finish().
+  begin(x, y, { keyboard = false } = {}) {
+    const tool = this.tool;
+    const style = { color: this.color.value, width: Number(this.width.value) };
+    if (tool === "text") {
+      const text = this.textInput.value.trim();
+      if (!text) {
+        this.description.say(this.text.board.typeFirst);
+        this.textInput.focus();
+        return false;
+      }
+      const element = { tool, ...style, text, size: clamp(16 + style.width * 4, 8, 120), points: [x, y], dx: 0, dy: 0 };
+      const sid = newSid();
+      if (this.socket.send({ type: "draw", sid, ...element, end: true })) this.pending.set(sid, element);
+      this.invalidate();
+      return false;
+    }
+    if (tool === "move") {
+      const element = this.hit(x, y);
+      if (element) this.dragging = { element, x0: x, y0: y, dx0: element.dx || 0, dy0: element.dy || 0, changed: false, keyboard };
+      return true;
+    }
+    const sid = newSid();
+    this.current = { sid, tool, ...style, points: [x, y], unsent: tool === "line" ? [] : [x, y], ended: false, dx: 0, dy: 0, keyboard };
+    if (tool === "line") this.current.points = [x, y, x, y];
+    this.pending.set(sid, this.current);
+    this.invalidate();
+    return true;
+  }
+
+  // The pen (or what the move tool holds) went on to x, y.
+  extend(x, y) {
+    if (this.dragging) {
       const { element, x0, y0, dx0, dy0 } = this.dragging;
       element.dx = round4(clamp(dx0 + x - x0, -1, 1));
       element.dy = round4(clamp(dy0 + y - y0, -1, 1));
@@ -167,31 +275,41 @@ export class Whiteboard {
     }
     const stroke = this.current;
     if (!stroke || stroke.ended) return;
-    const events = event.getCoalescedEvents ? event.getCoalescedEvents() : [event];
-    for (const e of events.length ? events : [event]) {
-      const [x, y] = this.point(e);
-      if (stroke.tool === "line") {
-        stroke.points = [stroke.points[0], stroke.points[1], x, y];
-      } else {
-        const n = stroke.points.length;
-        if (stroke.points[n - 2] === x && stroke.points[n - 1] === y) continue;
-        stroke.points.push(x, y);
-        stroke.unsent.push(x, y);
-      }
+    if (stroke.tool === "line") {
+      stroke.points = [stroke.points[0], stroke.points[1], x, y];
+    } else {
+      const n = stroke.points.length;
+      if (stroke.points[n - 2] === x && stroke.points[n - 1] === y) return;
+      stroke.points.push(x, y);
+      stroke.unsent.push(x, y);
     }
     this.invalidate();
   }
 
-  pointerUp() {
+  // The pen is lifted: the next frame sends the end of the stroke (or the last move).
+  finish() {
     if (this.dragging) {
       this.dragging.final = true;
       this.schedule();
-      return;
-    }
-    if (this.current) {
+    } else if (this.current) {
       this.current.ended = true;
       this.schedule();
     }
+    this.placeCursor();
+  }
+
+  showCursor(visible) {
+    this.cursorShown = Boolean(visible && this.mayDraw);
+    this.placeCursor();
+  }
+
+  // The keyboard cursor is an element over the canvas, never drawn into it.
+  placeCursor() {
+    const { cursor } = this;
+    cursor.classList.toggle("d-none", !this.cursorShown);
+    cursor.classList.toggle("pen-down", this.drawingFromKeyboard());
+    cursor.style.left = `${this.cursorAt[0] * 100}%`;
+    cursor.style.top = `${this.cursorAt[1] * 100}%`;
   }
 
   // The next animation frame runs frame(), once however many changes come before it.
@@ -228,6 +346,10 @@ export class Whiteboard {
     }
     if (drag && drag.final) this.dragging = null;
     if (this.dirty) this.render();
+    if (this.contentsChanged) {
+      this.contentsChanged = false;
+      this.description.update(this.elements);
+    }
     // A long stroke leaves in pieces of MAX_PIECE numbers, one per frame.
     if (this.current && this.current.tool !== "line" && this.current.unsent.length) this.schedule();
   }
@@ -271,6 +393,12 @@ export class Whiteboard {
   invalidate() {
     this.dirty = true;
     this.schedule();
+  }
+
+  // The stored elements changed (not only how they look): repaint and describe them again.
+  changed() {
+    this.contentsChanged = true;
+    this.invalidate();
   }
 
   scale() { return this.canvas.width / REF_WIDTH; }
@@ -328,4 +456,117 @@ export class Whiteboard {
     const canonical = (element) => Object.fromEntries(Object.keys(element).sort().map((key) => [key, element[key]]));
     return JSON.stringify([...this.elements.values()].sort((a, b) => a.id - b.id).map(canonical));
   }
+}
+
+// The board in words, for everyone who cannot see the canvas: a summary (how many texts and
+// drawings; it also describes the canvas), the list of its texts in the order they were written,
+// and a polite live region that tells what changes: texts as they are written or removed, others'
+// drawings counted, the board cleared or loaded. Board changes are told together after a second
+// of quiet, so a busy teacher does not flood a screen reader; the pen's state is told at once.
+const QUIET_MS = 1000;
+const DRAWINGS = new Set(["pen", "line"]);  // eraser strokes take away; they are not counted
+
+export class BoardDescription {
+  constructor({ summary, list, live, text }) {
+    Object.assign(this, { summary, list, live, text });
+    this.plural = new Intl.PluralRules(document.documentElement.lang || "en");
+    this.news = [];
+    this.newDrawings = 0;
+    this.timer = null;
+    this.loadedSummary = text.empty;
+  }
+
+  count(key, n) {
+    const forms = this.text[key];
+    return (this.plural.select(n) === "one" ? forms.one : forms.many).replace("%(n)s", n);
+  }
+
+  describe(elements) {
+    let texts = 0, drawings = 0;
+    for (const element of elements.values()) {
+      if (element.tool === "text") texts += 1;
+      else if (DRAWINGS.has(element.tool)) drawings += 1;
+    }
+    if (!texts && !drawings) return this.text.empty;
+    return this.text.summary.replace("%(texts)s", this.count("texts", texts)).replace("%(drawings)s", this.count("drawings", drawings));
+  }
+
+  // The stored elements changed: the summary and the list follow (texts only ever as text).
+  update(elements) {
+    this.summary.textContent = this.describe(elements);
+    const texts = [...elements.values()].filter((e) => e.tool === "text").sort((a, b) => a.id - b.id);
+    this.list.replaceChildren(...texts.map((element) => {
+      const item = document.createElement("li");
+      item.textContent = element.text;
+      return item;
+    }));
+  }
+
+  // The whole board arrived (entering, reconnecting): told when it is not what was told before.
+  loaded(elements) {
+    const summary = this.describe(elements);
+    if (summary !== this.loadedSummary) this.tell(summary);
+    this.loadedSummary = summary;
+  }
+
+  added(element, { own }) {
+    if (element.tool === "text") this.tell(this.text.textAdded.replace("%(text)s", element.text));
+    else if (DRAWINGS.has(element.tool) && !own) {
+      this.newDrawings += 1;
+      this.tell(null);
+    }
+  }
+
+  removed(element) {
+    if (element.tool === "text") this.tell(this.text.textRemoved.replace("%(text)s", element.text));
+    else if (DRAWINGS.has(element.tool)) this.tell(this.text.drawingRemoved);
+  }
+
+  cleared() {
+    this.news = [];
+    this.newDrawings = 0;
+    this.tell(this.text.cleared);
+  }
+
+  // Board news waits for a second of quiet, then is said in one message.
+  tell(message) {
+    if (message) this.news.push(message);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      const parts = this.news.length > 5 ? [...this.news.slice(0, 5), "…"] : this.news;
+      if (this.newDrawings) parts.push(this.count("newDrawings", this.newDrawings));
+      this.news = [];
+      this.newDrawings = 0;
+      this.say(parts.join(" "));
+    }, QUIET_MS);
+  }
+
+  say(message) {
+    // The same words twice still change the region's text, so they are read again.
+    this.live.textContent = this.live.textContent === message ? `${message}\u00a0` : message;
+  }
+}
+
+// The board area fills the screen and back (Esc, or the same button). Hidden where the browser
+// cannot show an element full screen (iPhone Safari).
+export function fullScreenButton({ area, button, text }) {
+  if (!document.fullscreenEnabled || !area.requestFullscreen) {
+    button.classList.add("d-none");
+    return;
+  }
+  const label = button.querySelector("span"), icon = button.querySelector("i");
+  button.addEventListener("click", () => {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else area.requestFullscreen().catch(() => {});
+  });
+  // Browsers leave full screen on Esc themselves; this covers those that pass the key on (and
+  // keeps Esc for the board while its pen is down).
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !event.defaultPrevented && document.fullscreenElement === area) document.exitFullscreen();
+  });
+  document.addEventListener("fullscreenchange", () => {
+    const full = document.fullscreenElement === area;
+    label.textContent = full ? text.exitFullScreen : text.fullScreen;
+    icon.className = `bi ${full ? "bi-fullscreen-exit" : "bi-arrows-fullscreen"}`;
+  });
 }
