@@ -1,11 +1,15 @@
 """Profile cards: a course member's photo, name, role, bio and status, for the people who share
 the course (the profile page promises the bio to course members, and to no one else)."""
 
+from datetime import timedelta
+
 import pytest
 
+from accounts.models import StatusUpdate
 from accounts.services import status_update_post
 from accounts.tests.factories import StudentFactory, TeacherFactory
 from conftest import client_for
+from courses.services import enrollment_unenroll
 from courses.tests.factories import CourseBlockFactory, CourseFactory, EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,17 +75,11 @@ def test_the_card_endpoint_serves_members_to_members_only(course, enrolled):
     assert client_for(enrolled).get(url % "out").status_code == 404
     assert client_for(outsider).get(url % "kim").status_code == 403
     # A student who left the course is no longer a member.
-    from courses.services import enrollment_unenroll
-
     enrollment_unenroll(student=classmate, course=course)
     assert client_for(enrolled).get(url % "kim").status_code == 404
 
 
 def test_an_expired_status_is_not_on_the_card(course, enrolled):
-    from datetime import timedelta
-
-    from accounts.models import StatusUpdate
-
     StatusUpdate.objects.filter(user=course.teacher).update(created_at=course.created_at - timedelta(days=2))
     html = client_for(enrolled).get(f"/courses/{course.pk}/people/dr_bio/card/").content.decode()
     assert "Marking essays" not in html and BIO_HTML in html
