@@ -11,6 +11,13 @@ function format(template, values) {
   return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
 }
 
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
 // One clock for every chat message, loaded with the page or arriving live: the browser's locale,
 // from the message's ISO time. (The server's text in a loaded <time> is the no-JavaScript fallback.)
 const clock = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
@@ -28,18 +35,15 @@ export function showTime(time, iso) {
 // readers): the photo, or the initial on a disc as everywhere on the site.
 function avatar(person) {
   if (person.photo) {
-    const img = document.createElement("img");
-    img.className = "avatar avatar-xs rounded-circle";
+    const img = el("img", "avatar avatar-xs rounded-circle");
     img.src = person.photo;
     img.alt = "";
     img.width = img.height = 24;
     img.loading = "lazy";
     return img;
   }
-  const disc = document.createElement("span");
-  disc.className = "avatar avatar-initial avatar-xs rounded-circle";
+  const disc = el("span", "avatar avatar-initial avatar-xs rounded-circle", person.initial || (person.name || "?").slice(0, 1).toUpperCase());
   disc.setAttribute("aria-hidden", "true");
-  disc.textContent = person.initial || (person.name || "?").slice(0, 1).toUpperCase();
   return disc;
 }
 
@@ -213,16 +217,11 @@ export class OnlineList {
   }
 
   item(person) {
-    const li = document.createElement("li");
-    li.className = "d-flex align-items-start justify-content-between gap-2 py-1";
+    const li = el("li", "d-flex align-items-start justify-content-between gap-2 py-1");
     li.dataset.user = person.user;
-    const card = document.createElement("details");
-    card.className = "person-card flex-grow-1 min-w-0";
-    const summary = document.createElement("summary");
-    summary.className = "person-card-summary";
-    const body = document.createElement("div");
-    body.className = "person-card-body small";
-    body.textContent = this.text.loading;
+    const card = el("details", "person-card flex-grow-1 min-w-0");
+    const summary = el("summary", "person-card-summary");
+    const body = el("div", "person-card-body small", this.text.loading);
     card.append(summary, body);
     li.append(card);
     const item = { li, card, summary, body, loaded: false, box: null };
@@ -251,23 +250,13 @@ export class OnlineList {
   }
 
   fill(item, person) {
-    const name = document.createElement("span");
-    name.className = "min-w-0 text-truncate";
-    name.textContent = person.name;
-    const parts = [avatar(person), name];
+    const parts = [avatar(person), el("span", "min-w-0 text-truncate", person.name)];
     if (person.role === "teacher" || person.user === this.me) {
-      const tag = document.createElement("span");
-      tag.className = "badge text-bg-light border";
-      tag.textContent = person.user === this.me ? this.text.you : this.text.teacher;
-      parts.push(tag);
+      parts.push(el("span", "badge text-bg-light border", person.user === this.me ? this.text.you : this.text.teacher));
     }
-    const chevron = document.createElement("i");
-    chevron.className = "bi bi-chevron-down person-card-chevron";
+    const chevron = el("i", "bi bi-chevron-down person-card-chevron");
     chevron.setAttribute("aria-hidden", "true");
-    const hint = document.createElement("span");
-    hint.className = "visually-hidden";
-    hint.textContent = this.text.profile;
-    item.summary.replaceChildren(...parts, chevron, hint);
+    item.summary.replaceChildren(...parts, chevron, el("span", "visually-hidden", this.text.profile));
     if (item.box) {
       // While every student may draw, the single switches show that, and wait.
       item.box.checked = this.permissions.all || this.permissions.users.includes(person.user);
