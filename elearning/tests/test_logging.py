@@ -43,3 +43,12 @@ def test_a_500_keeps_its_traceback(caplog):
     [record] = request_records(caplog)
     assert record.levelno == logging.ERROR and record.exc_info is not None
     assert "Traceback" in caplog.text and "RuntimeError: the database fell over" in caplog.text
+
+
+def test_a_404_is_one_line_too(caplog, student):
+    with caplog.at_level(logging.INFO):
+        assert client_for(student).get("/courses/999999/").status_code == 404
+    [record] = request_records(caplog)
+    assert record.levelno == logging.WARNING and record.exc_info is None
+    assert record.getMessage().startswith("Not Found: /courses/999999/")
+    assert "Traceback" not in caplog.text
