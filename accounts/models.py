@@ -20,6 +20,17 @@ def display_name_of(*, username: str, full_name: str = "", first_name: str = "",
     return full_name or f"{first_name} {last_name}".strip() or username
 
 
+def initial_of(display_name: str) -> str:
+    """The letter of the fallback avatar (``User.initial``), for reads that fetch plain values."""
+    return (display_name[:1] or "?").upper()
+
+
+def photo_url_of(photo_name: str) -> str:
+    """The URL of a stored photo by its file name ("" for none): ``User.photo.url`` for reads
+    that fetch plain values (the classroom's online list)."""
+    return User._meta.get_field("photo").storage.url(photo_name) if photo_name else ""
+
+
 class User(AbstractUser):
     class Role(models.TextChoices):
         STUDENT = "student", _("Student")
@@ -75,7 +86,11 @@ class User(AbstractUser):
     @property
     def initial(self) -> str:
         """The letter shown in the fallback avatar."""
-        return (self.display_name[:1] or "?").upper()
+        return initial_of(self.display_name)
+
+    @property
+    def photo_url(self) -> str:
+        return self.photo.url if self.photo else ""
 
     @property
     def is_teacher(self) -> bool:

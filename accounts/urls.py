@@ -7,6 +7,7 @@ from .models import User
 app_name = "accounts"
 
 urlpatterns = [
+    path("signup/", views.signup_choice, name="signup"),
     path("signup/student/", views.SignUpView.as_view(role=User.Role.STUDENT), name="signup_student"),
     path("signup/teacher/", views.SignUpView.as_view(role=User.Role.TEACHER), name="signup_teacher"),
     path("login/", views.LoginView.as_view(), name="login"),

@@ -37,6 +37,15 @@ def avatar(request, name: str):
     return response
 
 
+@require_safe
+def signup_choice(request):
+    """``/accounts/signup/``: "I am a student" or "I am a teacher", each leading to its own form.
+    A ``next`` (a join link's course) travels on to both forms, which check it."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    return render(request, "accounts/signup_choice.html", {"next": request.GET.get("next", "")})
+
+
 class SignUpView(FormView):
     """Sign-up for one role; the role comes from the URL, never from the form."""
 
@@ -129,6 +138,12 @@ class LogoutView(auth_views.LogoutView):
         return confirmation_page(
             request, title=_("Log out"), question=_("Log out of eLearning on this browser?"), button=_("Log out")
         )
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # Added after the session was flushed: the message lives in the new, anonymous session.
+        messages.info(request, _("You have been logged out."))
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

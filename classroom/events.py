@@ -37,9 +37,12 @@ The server sends:
                  (clients keep only the newest ``board_limit`` elements, as the server does)
 ``board``        {"elements": [element…]}: right after ``state``, ``board_pieces`` of these
                  carry the stored board, oldest first (one message could exceed the size limit)
-``chat``         {"id", "message", "user" (username), "name", "role", "at" (ISO 8601)}
-``join``/``leave`` {"user", "name", "role"}: someone's first socket opened / last one closed
-``online``       {"online": [user…]}: the full list, every heartbeat (corrects crashes)
+``chat``         {"id", "message", "user" (username), "name", "role", "at" (ISO 8601), "photo", "initial"}
+``join``/``leave`` {"user", "name", "role", "photo", "initial"}: someone's first socket opened /
+                 last one closed
+``online``       {"online": [user…]}: the full list, every heartbeat (corrects crashes); a user is
+                 {"user", "name", "role", "photo", "initial"}
+                 ("photo": the avatar's URL or ""; "initial": the letter shown without one)
 ``draw``         a live piece {"sid", "user", tool, color, width, points, "end": false}, or the
                  finished element {"sid", "user", "end": true, "element": element}
 ``move`` {"id", "dx", "dy"}; ``undo`` {"id"}; ``clear`` {}
@@ -55,6 +58,8 @@ An element is {"id", "user", "tool", "color", "width", "points", "dx", "dy"} plu
 from __future__ import annotations
 
 import json
+
+from accounts.models import initial_of
 
 # Layer event types.
 CHAT = "classroom.chat"
@@ -142,6 +147,7 @@ def chat(message) -> dict:
         "name": author.display_name,
         "role": author.role,
         "at": message.created_at.isoformat(),
+        **avatar(photo_url=author.photo_url, name=author.display_name),
     }
 
 
@@ -154,9 +160,19 @@ def error(code: str, message) -> dict:
     return {"type": "error", "code": code, "message": str(message)}
 
 
+def avatar(*, photo_url: str, name: str) -> dict:
+    """The fields a page draws a small avatar from: the photo's URL, or the initial without one."""
+    return {"photo": photo_url, "initial": initial_of(name)}
+
+
+def person(*, username: str, name: str, role: str, photo_url: str) -> dict:
+    """One user in ``join``/``leave`` and in the ``online`` list."""
+    return {"user": username, "name": name, "role": role, **avatar(photo_url=photo_url, name=name)}
+
+
 def presence(kind: str, user) -> dict:
     """``join`` or ``leave``. Small on purpose: a class of N joining sends N x N of these."""
-    return {"type": kind, "user": user.username, "name": user.display_name, "role": user.role}
+    return {"type": kind, **person(username=user.username, name=user.display_name, role=user.role, photo_url=user.photo_url)}
 
 
 def online(users: list[dict]) -> dict:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import display_name_of
+from accounts.models import display_name_of, photo_url_of
 from courses.access import course_or_deny
 from courses.models import Course
 
@@ -67,12 +67,18 @@ def online_users(*, course_id: int) -> list[dict]:
     rows = (
         Presence.objects.filter(course_id=course_id, seen_at__gte=presence_cutoff())
         .order_by("user_id")
-        .values_list("user_id", "user__username", "user__full_name", "user__first_name", "user__last_name", "user__role")
+        .values_list(
+            "user_id", "user__username", "user__full_name", "user__first_name", "user__last_name", "user__role",
+            "user__photo",
+        )
         .distinct()
     )
     users = [
-        {"user": username, "name": display_name_of(username=username, full_name=full, first_name=first, last_name=last), "role": role}
-        for _pk, username, full, first, last, role in rows
+        events.person(
+            username=username, role=role, photo_url=photo_url_of(photo),
+            name=display_name_of(username=username, full_name=full, first_name=first, last_name=last),
+        )
+        for _pk, username, full, first, last, role, photo in rows
     ]
     return sorted(users, key=lambda u: (u["role"] != "teacher", u["name"].casefold()))
 

@@ -15,11 +15,14 @@ from .models import Course
 BLOCKED = _("The teacher of this course has blocked you from it.")
 
 
-def course_or_deny(user, pk: int, check: Callable[..., bool], *, refusal: str | None = None) -> Course:
+def course_or_deny(
+    user, pk: int, check: Callable[..., bool], *, refusal: str | None = None, related: tuple[str, ...] = ()
+) -> Course:
     """The course when ``check(user, course)`` allows it. Otherwise: 404 when the course does
     not exist or is hidden from this user (inactive, not theirs), 403 naming the block to a
-    blocked student, else 403 with ``refusal`` (or Django's default text)."""
-    courses = Course.objects.select_related("teacher")
+    blocked student, else 403 with ``refusal`` (or Django's default text). ``related``: more
+    relations to load in the same query."""
+    courses = Course.objects.select_related("teacher", *related)
     if user.is_authenticated:
         courses = courses.annotate(**permissions.relation_annotations(user))
     course = get_object_or_404(courses, pk=pk)

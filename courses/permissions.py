@@ -112,6 +112,12 @@ def can_access_content(user, course: Course) -> bool:
     return is_student(user) and is_enrolled(user, course) and not is_blocked_from(user, course)
 
 
+def can_see_member_profiles(user, course: Course) -> bool:
+    """Profile cards with a bio and status: shown to the people who share the course (its
+    teacher and its actively enrolled students), as the profile page promises, to no one else."""
+    return can_access_content(user, course)
+
+
 def can_manage_materials(user, course: Course) -> bool:
     return is_owner(user, course)
 

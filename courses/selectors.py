@@ -67,8 +67,19 @@ def courses_to_join(*, student, limit: int = 6) -> QuerySet[Course]:
 def roster(*, course: Course) -> QuerySet[Enrollment]:
     return (
         Enrollment.objects.filter(course=course, is_active=True)
-        .select_related("student")
+        .select_related("student", "student__status_update")  # the roster's profile cards
         .order_by("student__full_name", "student__username")
+    )
+
+
+def course_member(*, course: Course, username: str) -> User | None:
+    """The course's teacher or one of its actively enrolled students, by username (with their
+    status update loaded, for the profile card); None for anyone else."""
+    people = User.objects.select_related("status_update").filter(username=username)
+    return (
+        people.filter(Q(pk=course.teacher_id) | Q(enrollments__course=course, enrollments__is_active=True))
+        .distinct()
+        .first()
     )
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/roster/<int:student_id>/remove/", views.roster_action, {"action": "remove"}, name="roster_remove"),
     path("<int:pk>/roster/<int:student_id>/block/", views.roster_action, {"action": "block"}, name="roster_block"),
     path("<int:pk>/roster/<int:student_id>/unblock/", views.roster_action, {"action": "unblock"}, name="roster_unblock"),
+    path("<int:pk>/people/<str:username>/card/", views.member_card, name="member_card"),
     path("<int:pk>/materials/new/", views.material_upload, name="material_upload"),
     path("<int:pk>/materials/<int:material_id>/", views.material_download, name="material_download"),
     path("<int:pk>/materials/<int:material_id>/delete/", views.material_delete, name="material_delete"),

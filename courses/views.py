@@ -6,14 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
 from accounts.models import User
@@ -91,9 +91,11 @@ class CourseDeleteView(TeacherCourseMixin, DeleteView):
 
 def course_detail(request, pk: int):
     user = request.user
-    course = course_or_deny(user, pk, permissions.can_view_course)
+    # The teacher's status comes with the course, for the teacher's profile card.
+    course = course_or_deny(user, pk, permissions.can_view_course, related=("teacher__status_update",))
     context = {
         "course": course,
+        "can_see_profiles": permissions.can_see_member_profiles(user, course),
         "is_owner": permissions.is_owner(user, course),
         "is_enrolled": permissions.is_enrolled(user, course),
         "can_enroll": permissions.can_enroll(user, course),
@@ -114,6 +116,18 @@ def course_detail(request, pk: int):
         context["feedback_form"] = FeedbackForm(instance=mine)
         context["my_feedback"] = mine
     return render(request, "courses/course_detail.html", context)
+
+
+@require_safe
+@login_required
+def member_card(request, pk: int, username: str):
+    """The inside of a course member's profile card (bio, status), for the classroom's online
+    list to show on demand; only to people who share the course."""
+    course = course_or_deny(request.user, pk, permissions.can_see_member_profiles)
+    person = selectors.course_member(course=course, username=username)
+    if person is None:
+        raise Http404
+    return render(request, "accounts/_person_card_body.html", {"person": person})
 
 
 @post_or_confirm(

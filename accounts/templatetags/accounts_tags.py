@@ -12,20 +12,27 @@ from accounts import permissions
 
 register = template.Library()
 
-SIZES = {"sm": 32, "md": 48, "lg": 96}
+SIZES = {"xs": 24, "sm": 32, "md": 48, "lg": 96}
 
 
 @register.simple_tag
-def avatar(user, size="sm"):
+def avatar(user, size="sm", decorative=False):
     """The user's photo, or their initial in a circle. Built in Python, not by an inclusion
     template: pages show many (rosters, feedback, course cards) and a template per avatar was a
-    tenth of a dashboard's time (bench/pages.py)."""
+    tenth of a dashboard's time (bench/pages.py). ``decorative``: the name is written beside it,
+    so screen readers skip the picture (no name said twice)."""
     px = SIZES.get(size, SIZES["sm"])
-    name = user.display_name
+    name = "" if decorative else user.display_name
     if user.photo:
         return format_html(
             '<img src="{}" alt="{}" width="{}" height="{}" class="avatar rounded-circle" loading="lazy">',
             user.photo.url, name, px, px,
+        )
+    if decorative:
+        return format_html(
+            '<span class="avatar avatar-initial rounded-circle" style="width:{}px;height:{}px;font-size:{}px"'
+            ' aria-hidden="true">{}</span>',
+            px, px, px // 2, user.initial,
         )
     return format_html(
         '<span class="avatar avatar-initial rounded-circle" style="width:{}px;height:{}px;font-size:{}px"'

@@ -13,6 +13,7 @@ ANONYMOUS_ONLY = {**everyone(TO_HOME), "anonymous": OK}
 
 MATRIX = {
     "home": Case(lambda w: "/", everyone(OK)),
+    "accounts:signup": Case(lambda w: "/accounts/signup/", ANONYMOUS_ONLY),
     "accounts:signup_student": Case(lambda w: "/accounts/signup/student/", ANONYMOUS_ONLY),
     "accounts:signup_teacher": Case(lambda w: "/accounts/signup/teacher/", ANONYMOUS_ONLY),
     "accounts:login": Case(lambda w: "/accounts/login/", ANONYMOUS_ONLY),

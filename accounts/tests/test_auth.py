@@ -76,6 +76,16 @@ def test_logout_is_post_only(login, student):
     assert "_auth_user_id" not in client.session
 
 
+def test_logging_out_says_so_on_the_page_the_user_lands_on(login, student):
+    client = login(student)
+    response = client.post("/accounts/logout/", follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert "You have been logged out." in response.content.decode()
+    assert response.context["user"].is_anonymous
+    # Said once: the next page no longer shows it.
+    assert "You have been logged out." not in client.get("/").content.decode()
+
+
 def request_reset(client, email, django_capture_on_commit_callbacks, **extra):
     with django_capture_on_commit_callbacks(execute=True):
         return client.post("/accounts/password_reset/", {"email": email}, **extra)

@@ -111,6 +111,8 @@ def test_student_signs_up_on_a_phone_and_bad_input_is_explained(new_page):
     screenshot(page, "landing-375")
     page.get_by_role("button", name="Toggle navigation").click()
     page.get_by_role("link", name="Sign up").click()
+    page.wait_for_url("**/accounts/signup/")  # the choice of role first
+    page.get_by_role("link", name="I am a student").click()
     page.wait_for_url("**/accounts/signup/student/")
     page.get_by_label("Username").fill("taken_name")
     page.get_by_label("E-mail").fill("not-an-address")

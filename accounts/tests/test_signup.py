@@ -135,3 +135,22 @@ def test_no_pixel_is_decoded_until_the_rest_of_the_form_is_valid(client, monkeyp
     assert decodes == []
     response = post_signup(client, photo=image_upload(size=(500, 500)))
     assert response.status_code == 302 and set(decodes) == {(500, 500)}  # load() is re-entered per step
+
+
+def test_sign_up_offers_the_choice_of_student_or_teacher(client):
+    page = client.get("/accounts/signup/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'href="/accounts/signup/student/"' in html and "I am a student" in html
+    assert 'href="/accounts/signup/teacher/"' in html and "I am a teacher" in html
+    # The navbar's "Sign up" leads to the choice, not straight to the student form.
+    assert 'href="/accounts/signup/">Sign up<' in client.get("/courses/").content.decode()
+
+
+def test_the_choice_carries_a_join_links_course_on_to_both_forms(client):
+    html = client.get("/accounts/signup/?next=/courses/7/").content.decode()
+    assert 'href="/accounts/signup/student/?next=/courses/7/"' in html
+    assert 'href="/accounts/signup/teacher/?next=/courses/7/"' in html
+    # The form checks it on arrival, as before: an off-site next is ignored.
+    response = client.post("/accounts/signup/student/?next=https://evil.test/", GOOD)
+    assert response.status_code == 302 and response.url == "/"

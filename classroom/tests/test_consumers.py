@@ -92,7 +92,7 @@ def test_entering_sends_history_board_and_online_list_and_announces_the_join(roo
         assert [u["user"] for u in student_state["online"]] == ["t_room", "s_room"]
         assert (await teacher.receive_type("join"))["user"] == "t_room"  # its own arrival first
         join = await teacher.receive_type("join")
-        assert join == {"type": "join", "user": "s_room", "name": "Sam Student", "role": "student"}
+        assert join == {"type": "join", "user": "s_room", "name": "Sam Student", "role": "student", "photo": "", "initial": "S"}
         await student.close()
         assert (await teacher.receive_type("leave"))["user"] == "s_room"
         await teacher.close()

@@ -79,7 +79,9 @@ def test_online_users_is_one_query_however_many_are_online(course):
     assert assert_queries_flat(lambda: selectors.online_users(course_id=course.pk), grow) == 1
     online = selectors.online_users(course_id=course.pk)
     assert len(online) == 51  # the teacher's two sockets count once
-    assert online[0] == {"user": teacher.username, "name": teacher.display_name, "role": "teacher"}
+    assert online[0] == {
+        "user": teacher.username, "name": teacher.display_name, "role": "teacher", "photo": "", "initial": teacher.initial,
+    }
     names = [person["name"] for person in online[1:]]
     assert names == sorted(names, key=str.casefold)
 

@@ -78,6 +78,13 @@ MATRIX = {
     "courses:roster_block POST": Case(roster_url("block"), owner_only(TO_COURSE), method="post"),
     "courses:roster_unblock": post_only(roster_url("unblock")),
     "courses:roster_unblock POST": Case(roster_url("unblock"), owner_only(TO_COURSE), method="post"),
+    # A profile card: for the people who share the course; a non-member's card is no one's.
+    "courses:member_card": Case(
+        lambda w: f"/courses/{w.course.pk}/people/{w.enrolled.username}/card/", content_only(OK)
+    ),
+    "courses:member_card non-member": Case(
+        lambda w: f"/courses/{w.course.pk}/people/{w.student.username}/card/", content_only(NOT_FOUND)
+    ),
     "courses:material_upload": Case(course_url("materials/new/"), owner_only(OK)),
     "courses:material_upload POST": Case(
         course_url("materials/new/"), owner_only(Expect(400)), method="post", data={"title": "No file"}

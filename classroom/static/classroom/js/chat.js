@@ -11,6 +11,42 @@ function format(template, values) {
   return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
 }
 
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// One clock for every chat message, loaded with the page or arriving live: the browser's locale,
+// from the message's ISO time. (The server's text in a loaded <time> is the no-JavaScript fallback.)
+const clock = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+const fullDate = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+export function showTime(time, iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return;  // keep the server's text
+  time.dateTime = iso;
+  time.textContent = clock.format(date);
+  time.title = fullDate.format(date);
+}
+
+// A small avatar beside a name (which says who it is, so the picture is hidden from screen
+// readers): the photo, or the initial on a disc as everywhere on the site.
+function avatar(person) {
+  if (person.photo) {
+    const img = el("img", "avatar avatar-xs rounded-circle");
+    img.src = person.photo;
+    img.alt = "";
+    img.width = img.height = 24;
+    img.loading = "lazy";
+    return img;
+  }
+  const disc = el("span", "avatar avatar-initial avatar-xs rounded-circle", person.initial || (person.name || "?").slice(0, 1).toUpperCase());
+  disc.setAttribute("aria-hidden", "true");
+  return disc;
+}
+
 export class Chat {
   // maxLength: the longest message the server takes; maxLines: how many lines (messages and
   // join/leave notices) the log keeps, older ones leave the page so a long lesson stays light.
@@ -19,6 +55,7 @@ export class Chat {
     this.lastId = lastId;
     this.seen = new Set([...log.querySelectorAll("[data-id]")].map((li) => Number(li.dataset.id)));
     this.dropped = 0;  // the newest message id trimmed from the log: older ones are not shown again
+    log.querySelectorAll(".chat-line time[datetime]").forEach((time) => showTime(time, time.dateTime));
     this.pollTimer = null;
     form.addEventListener("submit", (event) => { event.preventDefault(); this.submit(); });
     input.addEventListener("keydown", (event) => {
@@ -45,12 +82,11 @@ export class Chat {
     who.textContent = message.name;
     const when = document.createElement("time");
     when.className = "small text-body-secondary";
-    when.dateTime = message.at;
-    when.textContent = new Date(message.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    showTime(when, message.at);
     const body = document.createElement("div");
     body.className = "chat-body";
     body.textContent = message.message;  // text, never HTML
-    li.append(who, " ", when, body);
+    li.append(avatar(message), " ", who, " ", when, body);
     // Messages can arrive out of order (socket + polling); keep the log sorted by id.
     const later = [...this.log.querySelectorAll("[data-id]")].find((el) => Number(el.dataset.id) > message.id);
     this.log.insertBefore(li, later || null);
@@ -133,55 +169,72 @@ export class Chat {
 }
 
 export class OnlineList {
-  constructor({ list, count, socket, me, teacher, text }) {
-    Object.assign(this, { list, count, socket, me, teacher, text });
+  // cardUrl: a member's profile card (bio, status), with USERNAME in place of the username;
+  // fetched the first time the card is opened.
+  constructor({ list, count, socket, me, teacher, cardUrl, text }) {
+    Object.assign(this, { list, count, socket, me, teacher, cardUrl, text });
     this.online = [];
+    this.items = new Map();  // username -> its list item, kept across renders (focus, open card)
     this.permissions = { all: false, users: [] };
     const replace = (message) => { this.online = message.online; this.render(); };
     socket.on("state", (state) => { this.permissions = state.draw; replace(state); });
     socket.on("online", replace);
-    socket.on("join", ({ user, name, role }) => {
-      if (!this.online.some((person) => person.user === user)) {
-        this.online.push({ user, name, role });
+    socket.on("join", ({ type, ...person }) => {
+      if (!this.online.some((known) => known.user === person.user)) {
+        this.online.push(person);
         this.online.sort((a, b) => (a.role !== "teacher") - (b.role !== "teacher") || a.name.localeCompare(b.name));
       }
       this.render();
     });
     socket.on("leave", ({ user }) => { this.online = this.online.filter((person) => person.user !== user); this.render(); });
     socket.on("draw_permission", (message) => { this.permissions = message; this.render(); });
+    // Escape closes the open card and gives the focus back to its summary.
+    list.addEventListener("keydown", (event) => {
+      const card = event.target.closest("details[open]");
+      if (event.key !== "Escape" || !card) return;
+      card.open = false;
+      card.querySelector("summary").focus();
+    });
   }
 
+  // Update the list in place: the items of people still online stay the same elements, so a
+  // focused summary or switch keeps its focus and an open card stays open through the heartbeat.
   render() {
     this.count.textContent = String(this.online.length);
-    this.list.replaceChildren(...this.online.map((person) => this.item(person)));
+    const items = new Map();
+    for (const person of this.online) {
+      const item = this.items.get(person.user) || this.item(person);
+      this.fill(item, person);
+      items.set(person.user, item);
+    }
+    for (const [user, item] of this.items) if (!items.has(user)) item.li.remove();
+    this.items = items;
+    let next = this.list.firstElementChild;
+    for (const { li } of items.values()) {
+      if (li === next) next = next.nextElementSibling;
+      else this.list.insertBefore(li, next);
+    }
   }
 
   item(person) {
-    const li = document.createElement("li");
-    li.className = "d-flex align-items-center justify-content-between gap-2 py-1";
+    const li = el("li", "d-flex align-items-start justify-content-between gap-2 py-1");
     li.dataset.user = person.user;
-    const name = document.createElement("span");
-    name.className = "min-w-0 text-truncate";
-    name.textContent = person.name;
-    if (person.role === "teacher" || person.user === this.me) {
-      const tag = document.createElement("span");
-      tag.className = "badge text-bg-light border ms-1";
-      tag.textContent = person.user === this.me ? this.text.you : this.text.teacher;
-      name.append(" ", tag);
-    }
-    li.append(name);
+    const card = el("details", "person-card flex-grow-1 min-w-0");
+    const summary = el("summary", "person-card-summary");
+    const body = el("div", "person-card-body small", this.text.loading);
+    card.append(summary, body);
+    li.append(card);
+    const item = { li, card, summary, body, loaded: false, box: null };
+    card.addEventListener("toggle", () => { if (card.open && !item.loaded) this.load(item, person.user); });
     if (this.teacher && person.role === "student") {
       // The teacher lets one student draw.
       const wrap = document.createElement("div");
-      wrap.className = "form-check form-switch mb-0 small";
+      wrap.className = "form-check form-switch mb-0 small text-nowrap";
       const box = document.createElement("input");
       box.type = "checkbox";
       box.className = "form-check-input";
       box.role = "switch";
       box.id = `may-draw-${person.user}`;
-      // While every student may draw, the single switches show that, and wait.
-      box.checked = this.permissions.all || this.permissions.users.includes(person.user);
-      box.disabled = this.permissions.all;
       box.addEventListener("change", () =>
         this.socket.send({ type: "draw_permission", user: person.user, allowed: box.checked }));
       const label = document.createElement("label");
@@ -191,7 +244,41 @@ export class OnlineList {
       label.setAttribute("aria-label", `${this.text.mayDraw}: ${person.name}`);
       wrap.append(box, label);
       li.append(wrap);
+      item.box = box;
     }
-    return li;
+    return item;
+  }
+
+  fill(item, person) {
+    const parts = [avatar(person), el("span", "min-w-0 text-truncate", person.name)];
+    if (person.role === "teacher" || person.user === this.me) {
+      parts.push(el("span", "badge text-bg-light border", person.user === this.me ? this.text.you : this.text.teacher));
+    }
+    const chevron = el("i", "bi bi-chevron-down person-card-chevron");
+    chevron.setAttribute("aria-hidden", "true");
+    item.summary.replaceChildren(...parts, chevron, el("span", "visually-hidden", this.text.profile));
+    if (item.box) {
+      // While every student may draw, the single switches show that, and wait.
+      item.box.checked = this.permissions.all || this.permissions.users.includes(person.user);
+      item.box.disabled = this.permissions.all;
+    }
+  }
+
+  // The card's inside is the server's (the same markup as on the course page and the roster);
+  // the server decides whether this user may see it.
+  async load(item, user) {
+    item.body.setAttribute("aria-busy", "true");
+    try {
+      const response = await fetch(this.cardUrl.replace("USERNAME", encodeURIComponent(user)), { credentials: "same-origin" });
+      if (!response.ok) throw new Error(String(response.status));
+      const template = document.createElement("template");
+      template.innerHTML = await response.text();
+      item.body.replaceChildren(template.content);
+      item.loaded = true;
+    } catch {
+      item.body.textContent = this.text.cardFailed;
+    } finally {
+      item.body.removeAttribute("aria-busy");
+    }
   }
 }

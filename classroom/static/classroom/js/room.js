@@ -18,7 +18,7 @@ chat = new Chat({
   socket, messagesUrl: config.messages, lastId: config.lastChatId,
   maxLength: config.chatMaxLength, maxLines: config.chatLogLines, text,
 });
-new OnlineList({ list: $("online-list"), count: $("online-count"), socket, me: config.me, teacher: config.teacher, text });
+new OnlineList({ list: $("online-list"), count: $("online-count"), socket, me: config.me, teacher: config.teacher, cardUrl: config.memberCard, text });
 const board = new Whiteboard({
   canvas: $("board"), socket, me: config.me, teacher: config.teacher, tools: $("board-tools"), note: $("board-note"), text,
   cursor: $("board-cursor"),
