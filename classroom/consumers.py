@@ -79,8 +79,15 @@ class ClassroomConsumer(SiteConsumer):
         self.last_error_at = 0.0
         self.buckets = {kind: TokenBucket(*settings.CLASSROOM_RATE_LIMITS[kind]) for kind in ("chat", "board", "audio", "other")}
         # Subscribe before reading the state, so nothing falls between the two.
-        await self.channel_layer.group_add(self.room, self.channel_name)
-        await self.channel_layer.group_add(events.user_group(self.course_id, self.user.pk), self.channel_name)
+        groups = (self.room, events.user_group(self.course_id, self.user.pk))
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception:  # noqa: BLE001 - Redis is down: the page retries later, polling meanwhile
+            logger.warning("classroom %s: channel layer unavailable, socket closed", self.course_id)
+            for group in groups:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            return await self.close(code=events.CLOSE_TRY_AGAIN)
         self.joined = True
         self.heartbeat = asyncio.create_task(self._heartbeat())
         first, state = await _enter(
@@ -91,11 +98,7 @@ class ClassroomConsumer(SiteConsumer):
         )
         online_frames.put(self.course_id, state["online"])
         self.seat = permissions.Seat(username=self.user.username, is_teacher=is_teacher, draw=state["draw"])
-        pieces = events.board_pieces(state.pop("board"))
-        me = events.me(self.user, is_teacher=is_teacher)
-        await self.send_json(events.state(me=me, may_draw=permissions.may_draw(self.seat), board_pieces=len(pieces), room=state))
-        for piece in pieces:
-            await self.send_json(piece)
+        await self._send_state(state)
         self.ready = True
         if first:
             await self._presence("join")
@@ -237,6 +240,15 @@ class ClassroomConsumer(SiteConsumer):
         self.ready = False
         await self.close(code=events.CLOSE_NOT_FOUND)
 
+    async def layer_reconnected(self, event):
+        """Redis is back (elearning.channel_layer): what the room broadcast meanwhile was lost, so
+        the page gets a fresh state (recent chat, board, who is online) as on a reconnect."""
+        if not self.ready:
+            return
+        state = await database_sync_to_async(selectors.classroom_state)(course_id=self.course_id)
+        self.seat.draw = state["draw"]
+        await self._send_state(state)
+
     # --- Helpers --------------------------------------------------------------------------
 
     async def send(self, text_data=None, bytes_data=None, close=False):
@@ -247,6 +259,14 @@ class ClassroomConsumer(SiteConsumer):
 
     async def send_json(self, content):
         await self.send(text_data=events.frame(content))
+
+    async def _send_state(self, state: dict):
+        """The "state" frame, then the stored board in pieces."""
+        pieces = events.board_pieces(state.pop("board"))
+        me = events.me(self.user, is_teacher=self.seat.is_teacher)
+        await self.send_json(events.state(me=me, may_draw=permissions.may_draw(self.seat), board_pieces=len(pieces), room=state))
+        for piece in pieces:
+            await self.send_json(piece)
 
     async def _group_send(self, event):
         try:
