@@ -23,6 +23,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
+from classroom.tests.test_cross_process import next_of, open_socket
 from courses import services as course_services
 from courses.tests.factories import CourseFactory
 from elearning.testing.live import LiveServer
@@ -56,32 +57,6 @@ def http(server, path, cookie, data=None):
             return response.status, response.read().decode()
     except HTTPError as error:
         return error.code, error.read().decode()
-
-
-def open_socket(stack, server, course, cookie):
-    ws = stack.enter_context(connect(
-        f"{server.ws_url}/ws/classroom/{course.pk}/",
-        origin=server.url,
-        additional_headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"},
-        open_timeout=10,
-    ))
-    state = json.loads(ws.recv(timeout=10))
-    assert state["type"] == "state"
-    for _ in range(state["board_pieces"]):
-        ws.recv(timeout=10)
-    return ws, state
-
-
-def next_of(ws, kind, timeout=10, **match):
-    """The next frame of that type (and with those field values), skipping the rest."""
-    deadline = time.monotonic() + timeout
-    while True:
-        frame = ws.recv(timeout=max(0.01, deadline - time.monotonic()))
-        if isinstance(frame, bytes):
-            continue
-        message = json.loads(frame)
-        if message["type"] == kind and all(message.get(k) == v for k, v in match.items()):
-            return message
 
 
 def chats_across(sender, receiver, text, timeout=2.0) -> bool:
@@ -121,8 +96,8 @@ def test_redis_outage_fallback_then_recovery_without_restarts(rig):
     messages = f"/courses/{course.pk}/classroom/messages/"
 
     with ExitStack() as stack:
-        teacher_ws, _ = open_socket(stack, first, course, teacher_cookie)
-        student_ws, _ = open_socket(stack, second, course, student_cookie)
+        teacher_ws, _ = open_socket(stack, first, course, teacher)
+        student_ws, _ = open_socket(stack, second, course, student)
         assert chats_across(student_ws, teacher_ws, "before the outage", timeout=10)
 
         redis.stop()
@@ -149,8 +124,8 @@ def test_redis_outage_fallback_then_recovery_without_restarts(rig):
         while True:
             with ExitStack() as attempt:
                 try:
-                    new_teacher, _ = open_socket(attempt, first, course, teacher_cookie)
-                    new_student, _ = open_socket(attempt, second, course, student_cookie)
+                    new_teacher, _ = open_socket(attempt, first, course, teacher)
+                    new_student, _ = open_socket(attempt, second, course, student)
                     if chats_across(new_student, new_teacher, "after the outage"):
                         break
                 except (InvalidStatus, ConnectionClosed, TimeoutError):
