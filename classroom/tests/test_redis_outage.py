@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
@@ -26,6 +27,7 @@ from accounts.tests.factories import StudentFactory, TeacherFactory
 from classroom.tests.test_cross_process import next_of, open_socket
 from courses import services as course_services
 from courses.tests.factories import CourseFactory
+from elearning.testing.browser import screenshot
 from elearning.testing.live import LiveServer
 from elearning.testing.redis import RedisServer
 from elearning.testing.sockets import session_cookie
@@ -138,3 +140,42 @@ def test_redis_outage_fallback_then_recovery_without_restarts(rig):
         assert "sent while Redis is down" in [m["message"] for m in resync["chat"]]
         assert chats_across(student_ws, teacher_ws, "heard by the open socket", timeout=10)
         assert chats_across(teacher_ws, student_ws, "and back", timeout=10)
+
+
+@pytest.mark.browser
+def test_pages_through_an_outage(rig, browser):
+    """In Chromium: a page opened while Redis is down says it is reconnecting and chats over
+    HTTP; once Redis is back it connects by itself, and the page that stayed open is handed the
+    message it missed."""
+    redis, first, second = rig
+    teacher = TeacherFactory(username="p_teacher")
+    course = CourseFactory(teacher=teacher)
+    student = StudentFactory(username="p_student")
+    course_services.enrollment_enroll(student=student, course=course)
+
+    def page_on(server, user):
+        context = browser.new_context(base_url=server.url)
+        context.set_default_timeout(10_000)
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(user), "url": server.url}])
+        page = context.new_page()
+        page.goto(f"/courses/{course.pk}/classroom/")
+        return page
+
+    teacher_page = page_on(first, teacher)
+    expect(teacher_page.locator("#room-status")).to_have_text("Connected")
+
+    redis.stop()
+    student_page = page_on(second, student)
+    expect(student_page.locator("#room-status")).to_have_text("Reconnecting…")
+    expect(student_page.locator("#room-alert")).to_contain_text("chat is sent over HTTP")
+    screenshot(student_page, "classroom-redis-down-1280")
+    student_page.fill("#chat-input", "typed while Redis is down")
+    student_page.press("#chat-input", "Enter")
+    expect(student_page.locator("#chat-log")).to_contain_text("typed while Redis is down")
+
+    redis.start()
+    expect(student_page.locator("#room-status")).to_have_text("Connected", timeout=RECOVERY * 1000)
+    expect(teacher_page.locator("#chat-log")).to_contain_text("typed while Redis is down", timeout=RECOVERY * 1000)
+    teacher_page.fill("#chat-input", "live again across processes")
+    teacher_page.press("#chat-input", "Enter")
+    expect(student_page.locator("#chat-log")).to_contain_text("live again across processes")
