@@ -55,6 +55,7 @@ class Route:
 class ClassroomConsumer(SiteConsumer):
     ready = False  # frames are handled only while this is set
     joined = False  # groups and presence to clean up on disconnect
+    layer_failed_at = -10.0  # when a group_send last failed and was logged (time.monotonic())
 
     async def connect(self):
         # Accept first: a refusal before the handshake reaches the page as a bare failure, while
@@ -272,7 +273,11 @@ class ClassroomConsumer(SiteConsumer):
         try:
             await self.channel_layer.group_send(self.room, event)
         except Exception:  # noqa: BLE001 - a layer hiccup drops one message, not the socket
-            logger.exception("classroom %s: group_send failed", self.course_id)
+            # Redis down: audio alone would fail 50 times a second; one line per socket and 10 s.
+            now = time.monotonic()
+            if now - self.layer_failed_at >= 10:
+                self.layer_failed_at = now
+                logger.exception("classroom %s: group_send failed", self.course_id)
 
     async def _store(self, sid: str, element: dict):
         await database_sync_to_async(services.whiteboard_add)(course=self.course, author=self.user, element=element, sid=sid)

@@ -158,8 +158,7 @@ class _Shard(RedisSingleShardConnection):
                 try:
                     self._ensure_redis()
                     await self._redis.ping()
-                    if self._subscribed_to:
-                        await self._pubsub.subscribe(*self._subscribed_to)
+                    await self._resubscribe()
                     self.down = False
                 except CONNECTION_ERRORS:
                     pass
@@ -172,6 +171,18 @@ class _Shard(RedisSingleShardConnection):
                 return
             await asyncio.sleep(delay)
             delay = min(RETRY_MAX, delay * 2)
+
+    async def _resubscribe(self) -> None:
+        """Subscribe the fresh connection to everything wanted, including what sockets opened
+        or closed while the subscribing was under way."""
+        done: set[str] = set()
+        while done != self._subscribed_to:
+            wanted = set(self._subscribed_to)
+            if wanted - done:
+                await self._pubsub.subscribe(*(wanted - done))
+            if done - wanted:
+                await self._pubsub.unsubscribe(*(done - wanted))
+            done = wanted
 
     async def _drop_connection(self) -> None:
         pubsub, redis = self._pubsub, self._redis
