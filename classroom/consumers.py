@@ -55,6 +55,7 @@ class Route:
 class ClassroomConsumer(SiteConsumer):
     ready = False  # frames are handled only while this is set
     joined = False  # groups and presence to clean up on disconnect
+    layer_failed_at = -10.0  # when a group_send last failed and was logged (time.monotonic())
 
     async def connect(self):
         # Accept first: a refusal before the handshake reaches the page as a bare failure, while
@@ -79,8 +80,15 @@ class ClassroomConsumer(SiteConsumer):
         self.last_error_at = 0.0
         self.buckets = {kind: TokenBucket(*settings.CLASSROOM_RATE_LIMITS[kind]) for kind in ("chat", "board", "audio", "other")}
         # Subscribe before reading the state, so nothing falls between the two.
-        await self.channel_layer.group_add(self.room, self.channel_name)
-        await self.channel_layer.group_add(events.user_group(self.course_id, self.user.pk), self.channel_name)
+        groups = (self.room, events.user_group(self.course_id, self.user.pk))
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception:  # noqa: BLE001 - Redis is down: the page retries later, polling meanwhile
+            logger.warning("classroom %s: channel layer unavailable, socket closed", self.course_id)
+            for group in groups:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            return await self.close(code=events.CLOSE_TRY_AGAIN)
         self.joined = True
         self.heartbeat = asyncio.create_task(self._heartbeat())
         first, state = await _enter(
@@ -91,11 +99,7 @@ class ClassroomConsumer(SiteConsumer):
         )
         online_frames.put(self.course_id, state["online"])
         self.seat = permissions.Seat(username=self.user.username, is_teacher=is_teacher, draw=state["draw"])
-        pieces = events.board_pieces(state.pop("board"))
-        me = events.me(self.user, is_teacher=is_teacher)
-        await self.send_json(events.state(me=me, may_draw=permissions.may_draw(self.seat), board_pieces=len(pieces), room=state))
-        for piece in pieces:
-            await self.send_json(piece)
+        await self._send_state(state)
         self.ready = True
         if first:
             await self._presence("join")
@@ -237,6 +241,15 @@ class ClassroomConsumer(SiteConsumer):
         self.ready = False
         await self.close(code=events.CLOSE_NOT_FOUND)
 
+    async def layer_reconnected(self, event):
+        """Redis is back (elearning.channel_layer): what the room broadcast meanwhile was lost, so
+        the page gets a fresh state (recent chat, board, who is online) as on a reconnect."""
+        if not self.ready:
+            return
+        state = await database_sync_to_async(selectors.classroom_state)(course_id=self.course_id)
+        self.seat.draw = state["draw"]
+        await self._send_state(state)
+
     # --- Helpers --------------------------------------------------------------------------
 
     async def send(self, text_data=None, bytes_data=None, close=False):
@@ -248,11 +261,23 @@ class ClassroomConsumer(SiteConsumer):
     async def send_json(self, content):
         await self.send(text_data=events.frame(content))
 
+    async def _send_state(self, state: dict):
+        """The "state" frame, then the stored board in pieces."""
+        pieces = events.board_pieces(state.pop("board"))
+        me = events.me(self.user, is_teacher=self.seat.is_teacher)
+        await self.send_json(events.state(me=me, may_draw=permissions.may_draw(self.seat), board_pieces=len(pieces), room=state))
+        for piece in pieces:
+            await self.send_json(piece)
+
     async def _group_send(self, event):
         try:
             await self.channel_layer.group_send(self.room, event)
         except Exception:  # noqa: BLE001 - a layer hiccup drops one message, not the socket
-            logger.exception("classroom %s: group_send failed", self.course_id)
+            # Redis down: audio alone would fail 50 times a second; one line per socket and 10 s.
+            now = time.monotonic()
+            if now - self.layer_failed_at >= 10:
+                self.layer_failed_at = now
+                logger.exception("classroom %s: group_send failed", self.course_id)
 
     async def _store(self, sid: str, element: dict):
         await database_sync_to_async(services.whiteboard_add)(course=self.course, author=self.user, element=element, sid=sid)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from channels.consumer import get_handler_name
+from channels.exceptions import AcceptConnection, DenyConnection
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from .realtime import user_sockets_group
+
+logger = logging.getLogger(__name__)
 
 # Close code asking the page to reconnect at once (its session may have changed: a logout or a
 # password change elsewhere); the handshake then decides. Pages treat unknown codes this way.
@@ -33,13 +38,30 @@ class SiteConsumer(AsyncWebsocketConsumer):
     async def websocket_connect(self, message):
         user = self.scope.get("user")
         if user is not None and user.is_authenticated:
-            # Joined (and left, on disconnect) by Channels with the consumer's other groups.
+            # Joined (and left, on disconnect) with the consumer's other groups.
             self.groups = [*self.groups, user_sockets_group(user.pk)]
-        await super().websocket_connect(message)
+        try:
+            for group in self.groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception:  # noqa: BLE001 - the layer (Redis) is down
+            # Refuse the handshake: no 500 and no traceback per attempt, and the page, which
+            # never saw the socket open, retries with a growing delay (and its HTTP fallback).
+            logger.warning("%s: socket refused, the channel layer is unavailable", self.scope.get("path"))
+            return await self.close()
+        try:
+            await self.connect()
+        except AcceptConnection:
+            await self.accept()
+        except DenyConnection:
+            await self.close()
 
     async def site_recheck(self, event):
         """The user logged out or changed their password somewhere: reconnect and re-authenticate."""
         await self.close(code=CLOSE_RECONNECT)
+
+    async def layer_reconnected(self, event):
+        """Redis is back after an outage (elearning.channel_layer): group messages sent meanwhile
+        were lost. Consumers whose page must catch up override this."""
 
 
 class UnknownRouteConsumer(AsyncWebsocketConsumer):
@@ -48,3 +70,6 @@ class UnknownRouteConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         await self.close()
+
+    async def layer_reconnected(self, event):
+        pass

@@ -142,8 +142,9 @@ if REDIS_URL:
             # RedisChannelLayer writes a copy per member that each process pops one round trip
             # at a time: in a class of 100 the last receiver of a chat message was 80 ms behind
             # the first (bench/classroom.py chat). Nothing is kept for a process that is not
-            # subscribed: right for live traffic (pages resynchronise on reconnect).
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # subscribed: right for live traffic (pages resynchronise on reconnect). Ours
+            # reconnects and resubscribes by itself after a Redis outage (see its docstring).
+            "BACKEND": "elearning.channel_layer.PubSubChannelLayer",
             "CONFIG": {
                 # Bounded waits on a dead server; the listening connection polls with its own
                 # short timeout, so an idle classroom is not mistaken for a dead one.
@@ -326,7 +327,7 @@ JOIN_CODE_MISSES_PER_HOUR = env.int("JOIN_CODE_MISSES_PER_HOUR", default=100)
 # Sessions are read from the cache and written through to the database: a signed-in page
 # makes no session query (bench/pages.py). The cache is this process's memory, or Redis when
 # REDIS_URL is set, which several processes need anyway ("Scaling out").
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "elearning.sessions"  # cached_db that falls back to the database while Redis is down
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the classroom page's fallback POSTs read it
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -77,7 +77,7 @@ def test_sqlite_is_tuned_for_an_async_server():
 def test_channel_layer_delivers_group_messages():
     """In-memory by default; with REDIS_URL this goes through the real Redis."""
     layer = get_channel_layer()
-    expected = "RedisPubSubChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
+    expected = "PubSubChannelLayer" if settings.REDIS_URL else "InMemoryChannelLayer"
     assert type(layer).__name__ == expected
 
     async def round_trip():
