@@ -241,6 +241,13 @@ class ClassroomConsumer(SiteConsumer):
         self.ready = False
         await self.close(code=events.CLOSE_NOT_FOUND)
 
+    async def layer_unavailable(self, event):
+        """Redis is gone: this socket no longer hears the other processes (nor, through the
+        group, this one). Closing with "try again later" turns the page to its HTTP fallback,
+        where everything sent is shown at once, until a reconnect succeeds."""
+        self.ready = False
+        await self.close(code=events.CLOSE_TRY_AGAIN)
+
     async def layer_reconnected(self, event):
         """Redis is back (elearning.channel_layer): what the room broadcast meanwhile was lost, so
         the page gets a fresh state (recent chat, board, who is online) as on a reconnect."""

@@ -77,7 +77,8 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_REMOVED = 4003
 CLOSE_FLOOD = 4008
-CLOSE_TRY_AGAIN = 1013  # the channel layer (Redis) is down: the page retries, polling meanwhile
+CLOSE_TRY_AGAIN = 4013  # the channel layer (Redis) is down: the page retries, polling meanwhile (Daphne
+# (autobahn) refuses to send the standard 1013 from a server: only 1000 and 3000–4999 are allowed)
 
 AUDIO_SAMPLE_RATE = 16_000
 AUDIO_BYTES_PER_MS = AUDIO_SAMPLE_RATE * 2 // 1000  # 16-bit mono

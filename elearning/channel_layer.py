@@ -10,6 +10,9 @@ failure itself, and while Redis is down:
 - ``group_send``/``send`` and ``group_add`` fail at once (``ChannelLayerUnavailable``) instead of
   each waiting on a dead server; callers log them (elearning.realtime) or turn the socket away;
 - ``new_channel`` still succeeds and ``group_discard`` never fails, so a socket can open and close;
+- the moment the outage is noticed, each local channel is handed ``{"type": "layer.unavailable"}``:
+  an open socket can no longer hear the other processes, so a consumer closes it with a code its
+  page retries on (the classroom page polls over HTTP meanwhile, and nothing it shows is stale);
 - a background task tries again every few hundred milliseconds (backing off to 2 s). Once Redis
   answers it opens a fresh connection, subscribes to every channel and group the process still
   has, and hands each local channel a ``{"type": "layer.reconnected"}`` message: what was
@@ -33,6 +36,7 @@ logger = logging.getLogger(__name__)
 # What a dead, unreachable or restarting Redis raises.
 CONNECTION_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError, asyncio.TimeoutError)
 RECONNECTED = "layer.reconnected"
+UNAVAILABLE = "layer.unavailable"
 RETRY_FIRST, RETRY_MAX = 0.2, 2.0  # seconds between attempts to reach Redis again
 
 
@@ -72,7 +76,15 @@ class _LoopLayer(RedisPubSubLoopLayer):
 
     def reconnected(self) -> None:
         """Tell every channel of this process that Redis is back (messages may have been lost)."""
-        notice = self.channel_layer.serialize({"type": RECONNECTED})
+        self._tell_every_channel(RECONNECTED)
+
+    def unavailable(self) -> None:
+        """Tell every channel of this process that Redis is gone: nothing from the other
+        processes reaches it until the reconnect."""
+        self._tell_every_channel(UNAVAILABLE)
+
+    def _tell_every_channel(self, kind: str) -> None:
+        notice = self.channel_layer.serialize({"type": kind})
         for queue in self.channels.values():
             queue.put_nowait(notice)
 
@@ -130,6 +142,7 @@ class _Shard(RedisSingleShardConnection):
         if not self.down:
             self.down = True
             logger.warning("channel layer: lost Redis at %s; reconnecting", _address(self.host))
+            self.channel_layer.unavailable()
         self._ensure_receiver()  # it does the reconnecting, even in a process with no subscription
 
     async def _do_receiving(self):

@@ -63,6 +63,10 @@ class SiteConsumer(AsyncWebsocketConsumer):
         """Redis is back after an outage (elearning.channel_layer): group messages sent meanwhile
         were lost. Consumers whose page must catch up override this."""
 
+    async def layer_unavailable(self, event):
+        """Redis is gone (elearning.channel_layer): this socket hears nothing from the other
+        processes until it is back. Consumers whose page has another way (polling) close here."""
+
 
 class UnknownRouteConsumer(AsyncWebsocketConsumer):
     """Any other ``/ws/…`` path: the handshake is refused (HTTP 403), quietly — no route would
@@ -72,4 +76,7 @@ class UnknownRouteConsumer(AsyncWebsocketConsumer):
         await self.close()
 
     async def layer_reconnected(self, event):
+        pass
+
+    async def layer_unavailable(self, event):
         pass

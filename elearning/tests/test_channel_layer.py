@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from asgiref.sync import async_to_sync
 
-from elearning.channel_layer import CONNECTION_ERRORS, RECONNECTED, ChannelLayerUnavailable, PubSubChannelLayer
+from elearning.channel_layer import CONNECTION_ERRORS, RECONNECTED, UNAVAILABLE, ChannelLayerUnavailable, PubSubChannelLayer
 from elearning.testing.redis import RedisServer
 
 RECOVERY = 30  # seconds: generous; the layer retries every 0.2–2 s
@@ -39,7 +39,9 @@ def test_layer_survives_a_redis_restart(redis):
         assert (await asyncio.wait_for(here.receive(old), 5))["n"] == 1
 
         redis.stop()
-        # The listener notices at once; sending and joining then fail without waiting.
+        # The listener notices at once and tells every channel (consumers close their sockets)…
+        assert (await asyncio.wait_for(here.receive(old), RECOVERY))["type"] == UNAVAILABLE
+        # …then sending and joining fail without waiting.
         async def refused_at_once():
             try:
                 await here.group_send("room", {"type": "m", "n": 2})
