@@ -61,6 +61,12 @@ class NotificationConsumer(SiteConsumer):
     async def notifications_count(self, event):
         await self.send_json(payloads.unread_count(unread=event["unread"]))
 
+    async def layer_reconnected(self, event):
+        """Redis is back after an outage: pushes sent meanwhile were lost, so resend the count."""
+        if self.group:
+            unread = await database_sync_to_async(selectors.unread_count)(user=self.scope["user"])
+            await self.send_json(payloads.unread_count(unread=unread))
+
     async def notifications_close(self, event):
         await self.close(code=CLOSE_NOT_SIGNED_IN)
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from channels.db import database_sync_to_async
 
 from accounts.tests.factories import StudentFactory
@@ -96,5 +97,24 @@ def test_client_frames_get_sensible_answers(teacher):
         await communicator.send_to(text_data=json.dumps({"type": "ping"}))
         assert await communicator.receive_json_from() == {"type": "pong"}
         await communicator.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_the_count_is_resent_when_the_channel_layer_is_back(teacher):
+    """Pushes sent while Redis was down were lost (elearning.channel_layer): on its "reconnected"
+    notice the badge gets the count as it is now."""
+    async def scenario():
+        mine = await socket(teacher)
+        assert (await mine.connect())[0]
+        assert await mine.receive_json_from() == {"type": "notifications.count", "unread": 0}
+        await database_sync_to_async(NotificationFactory)(recipient=teacher)  # its push "lost"
+        await mine.receive_nothing(timeout=0.2)  # (in-memory layer: nothing was pushed by the factory)
+        layer = get_channel_layer()
+        channel = next(iter(layer.channels)) if hasattr(layer, "channels") else None
+        assert channel, "the test needs the socket's channel name"
+        await layer.send(channel, {"type": "layer.reconnected"})
+        assert await mine.receive_json_from(timeout=5) == {"type": "notifications.count", "unread": 1}
+        await mine.disconnect()
 
     async_to_sync(scenario)()
