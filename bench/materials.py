@@ -295,6 +295,14 @@ def main() -> None:
     def row(label: str, idle: float, peak: float, extra: str = "") -> None:
         rows.append((label, f"idle {idle:4.0f} MB, peak {peak:5.0f} MB (+{peak - idle:.0f}){extra}"))
 
+    def login_rows(server_name: str, server: subprocess.Popen) -> None:
+        for chunked_login in (False, True):
+            (status, sent), idle, peak = measured(
+                server.pid, lambda c=chunked_login: login_post(port, args.login_mb * MB, c)
+            )
+            row(f"{server_name}: {args.login_mb} MB login POST, {'chunked' if chunked_login else 'declared'}",
+                idle, peak, f", answer {status} after {sent / MB:.0f} MB sent")
+
     with tempfile.TemporaryDirectory(prefix="elearning-bench-") as tmp:
         env = {
             **os.environ,
@@ -331,12 +339,7 @@ def main() -> None:
             started = time.perf_counter()
             single, idle, peak = measured(server.pid, lambda: upload_one_post(port, site["teacher"], course, size))
             row(f"bin/serve: {args.mb} MB as one POST", idle, peak, f", {args.mb / (time.perf_counter() - started):.0f} MB/s")
-            for chunked_login in (False, True):
-                (status, sent), idle, peak = measured(
-                    server.pid, lambda c=chunked_login: login_post(port, args.login_mb * MB, c)
-                )
-                row(f"bin/serve: {args.login_mb} MB login POST, {'chunked' if chunked_login else 'declared'}",
-                    idle, peak, f", answer {status} after {sent / MB:.0f} MB sent")
+            login_rows("bin/serve", server)
         finally:
             stop(server)
 
@@ -348,12 +351,7 @@ def main() -> None:
                     server.pid, lambda: upload_one_post(port, site["teacher"], course, args.baseline_mb * MB)
                 )
                 row(f"daphne as shipped: {args.baseline_mb} MB as one POST", idle, peak)
-                for chunked_login in (False, True):
-                    (status, sent), idle, peak = measured(
-                        server.pid, lambda c=chunked_login: login_post(port, args.login_mb * MB, c)
-                    )
-                    row(f"daphne as shipped: {args.login_mb} MB login POST, {'chunked' if chunked_login else 'declared'}",
-                        idle, peak, f", answer {status} after {sent / MB:.0f} MB sent")
+                login_rows("daphne as shipped", server)
             finally:
                 stop(server)
 
