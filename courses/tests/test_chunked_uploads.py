@@ -1,9 +1,11 @@
 """Materials sent in pieces: resume at the server's offset, the same content check at the end,
 the teacher of the course only, and limits on what unfinished uploads may keep on disk."""
 
+import os
 import time
 
 import pytest
+from django.core.management import call_command
 
 from courses import chunked_uploads
 from courses.models import CourseMaterial
@@ -144,5 +146,17 @@ def test_unfinished_uploads_are_limited_per_teacher_cancelled_and_expire(login, 
     assert client.post(first["cancel"]).json() == {"cancelled": True}
     assert start(client, course, "c.pdf", pdf_bytes(1), fingerprint="c").status_code == 201
 
+    assert chunked_uploads.remove_expired() == 0
     assert chunked_uploads.remove_expired(now=time.time() + settings.MATERIAL_UPLOAD_EXPIRY_HOURS * 3600 + 1) == 2
+    assert partial_files() == []
+
+
+def test_the_cron_command_deletes_uploads_past_their_expiry(login, teacher, course, settings):
+    upload = start(login(teacher), course, "a.pdf", pdf_bytes(1)).json()
+    call_command("material_uploads")
+    assert len(partial_files()) == 2
+    meta = chunked_uploads.root() / str(teacher.pk) / f"{upload['id']}.json"
+    old = time.time() - settings.MATERIAL_UPLOAD_EXPIRY_HOURS * 3600 - 60
+    os.utime(meta, (old, old))
+    call_command("material_uploads")
     assert partial_files() == []
