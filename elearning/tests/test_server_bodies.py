@@ -139,3 +139,17 @@ def test_an_accepted_large_upload_streams_through_the_server_without_being_held(
     assert status_of(answer) == 201, answer[:500]
     assert CourseMaterial.objects.filter(size=size).exists()
     assert peak[0] - idle < 20, f"the server grew by {peak[0] - idle:.0f} MB for a {size // MB} MB upload"
+
+
+def test_the_limits_come_from_the_site_settings_by_url_name():
+    from elearning.server import body_limit
+
+    margin = settings.REQUEST_BODY_MARGIN
+    assert body_limit(b"/accounts/login/") == settings.REQUEST_BODY_MAX_BYTES
+    assert settings.REQUEST_BODY_MAX_BYTES >= settings.PROFILE_PHOTO_MAX_BYTES + margin
+    assert settings.REQUEST_BODY_MAX_BYTES >= settings.INVITATIONS_IMPORT_MAX_BYTES + margin
+    assert body_limit(b"/courses/7/materials/new/?x=1") == settings.MATERIAL_MAX_UPLOAD_BYTES + margin
+    assert body_limit(b"/courses/7/assignments/new/") == settings.ASSIGNMENT_PDF_MAX_MB * MB + margin
+    piece = b"/courses/7/materials/uploads/0b6c3a58-2b8e-4a55-9f3c-6a2cf3ab9d2e/?offset=0"
+    assert body_limit(piece) == settings.MATERIAL_UPLOAD_PIECE_BYTES + margin
+    assert body_limit(b"/no/such/%ff/page") == settings.REQUEST_BODY_MAX_BYTES
