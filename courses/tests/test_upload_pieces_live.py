@@ -174,3 +174,33 @@ def test_the_page_sends_a_file_in_pieces_with_its_progress(piece_page, teacher):
     material = CourseMaterial.objects.get()
     with material.file.open("rb") as stored:
         assert stored.read() == content
+
+
+@pytest.mark.browser
+def test_cancel_during_an_upload_deletes_what_the_server_has_of_it(piece_page, teacher):
+    from courses import chunked_uploads
+
+    course = CourseFactory(teacher=teacher)
+    page = piece_page(teacher)
+    page.goto(f"/courses/{course.pk}/materials/new/")
+    # The first piece arrives, then the network fails for good: the page keeps retrying.
+    sent = []
+
+    def first_piece_only(route):
+        if "offset=" in route.request.url and sent:
+            route.abort("connectionreset")
+        else:
+            sent.append(route.request.url)
+            route.continue_()
+
+    page.route("**/materials/uploads/**", first_piece_only)
+    page.get_by_label("File").set_input_files(
+        {"name": "long.mp4", "mimeType": "video/mp4", "buffer": video(3 * PIECE)}
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("status").filter(has_text="The connection was lost")).to_be_visible()
+    assert [p.name.endswith(".part") for p in chunked_uploads.root().glob("*/*")].count(True) == 1
+    page.get_by_role("link", name="Cancel").click()
+    page.wait_for_url(f"**/courses/{course.pk}/")
+    assert list(chunked_uploads.root().glob("*/*")) == []
+    assert not CourseMaterial.objects.exists()

@@ -57,6 +57,18 @@ if (form) {
   const csrf = form.querySelector('input[name="csrfmiddlewaretoken"]').value;
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const RETRY_DELAYS = [1, 2, 4, 8, 15]; // seconds, then every 15 s while the page is open
+  let active = null; // the upload being sent
+
+  // Cancel during an upload also deletes what the server has of it (else it waits to expire).
+  const cancelLink = form.querySelector("[data-upload-cancel]");
+  cancelLink.addEventListener("click", async (event) => {
+    if (!active) return;
+    event.preventDefault();
+    const upload = active;
+    active = null;
+    await request("POST", upload.cancel);
+    window.location.assign(cancelLink.href);
+  });
 
   // One request as a promise; `onProgress(loaded)` follows the body going up. A network failure
   // resolves with status 0, so the caller can wait and ask the server where the file stands.
@@ -114,12 +126,14 @@ if (form) {
       return;
     }
     const upload = answer.json;
+    active = upload;
     let offset = upload.offset;
     if (offset > 0) {
       setStatus(form.dataset.resuming.replace("%(percent)s", String(percent(offset, file.size))));
     }
     setProgress(percent(offset, file.size));
     while (!upload.redirect) {
+      if (active !== upload) return; // cancelled
       const piece = file.slice(offset, offset + upload.piece);
       answer = await request("POST", `${upload.url}?offset=${offset}`, piece, (loaded) => {
         setProgress(percent(offset + loaded, file.size));
@@ -137,6 +151,7 @@ if (form) {
         return;
       }
     }
+    active = null;
     setProgress(100);
     window.location.assign(upload.redirect);
   }
@@ -150,6 +165,7 @@ if (form) {
   }
 
   function failWith(answer) {
+    active = null;
     finish();
     if (answer.json.errors) showErrors(answer.json.errors);
     else showAlert(form.dataset.failed + ` (HTTP ${answer.status})`);
