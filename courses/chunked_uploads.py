@@ -151,7 +151,8 @@ def start(*, course, teacher, name: str, size: int, title: str, fingerprint: str
 
 
 def append(upload: PartialUpload, *, offset: int, stream, declared: int | None) -> int:
-    """Write one piece at ``offset`` (which must be where the file ends); returns the new end."""
+    """Write one piece at ``offset`` (which must be where the file ends); returns the new end.
+    Raises ValidationError (and deletes the upload) once its first bytes show a refused file."""
     if upload.material_id is not None:
         raise UploadRefused(_("This upload is already complete."), status=409, offset=upload.size)
     piece_limit = settings.MATERIAL_UPLOAD_PIECE_BYTES
@@ -179,6 +180,14 @@ def append(upload: PartialUpload, *, offset: int, stream, declared: int | None) 
                 raise UploadRefused(_("This piece goes past the end of the file or the piece size."), status=413)
             part.write(block)
         part.flush()
+        head_bytes = min(uploads.HEAD_BYTES, upload.size)
+        if end < head_bytes <= end + written:  # the head is in: refuse a wrong file now, not at its end
+            part.seek(0)
+            try:
+                uploads.check_head(part.read(head_bytes), upload.name)
+            except ValidationError:
+                discard(upload)
+                raise
     os.utime(upload.meta_path)  # the last piece's time, for the expiry
     return end + written
 

@@ -91,6 +91,8 @@ def upload_piece(request, pk: int, upload_id):
             return _errors({"file": [_("The page sent a piece without its offset. Please reload it.")]}, 400)
         length = upload_limits.declared_length(request) if "CONTENT_LENGTH" in request.META else None
         received = chunked_uploads.append(upload, offset=offset, stream=request, declared=length)
+    except ValidationError as error:
+        return _errors({"file": error.messages}, 400)
     except chunked_uploads.UploadRefused as refusal:
         body = {"errors": {"file": [str(refusal)]}}
         if refusal.offset is not None:

@@ -89,6 +89,21 @@ def test_the_complete_file_is_checked_by_content_like_a_plain_upload(login, teac
     assert partial_files() == []
 
 
+def test_a_wrong_file_is_refused_once_its_first_bytes_are_in_not_at_its_end(login, teacher, course):
+    client = login(teacher)
+    program = EXE + b"\x00" * (20 * PIECE)
+    upload = start(client, course, "lecture.mp4", program).json()
+    for offset in range(0, 8192, PIECE):  # the first 8 KB: the head every check reads
+        answer = send(client, upload["url"], offset, program[offset : offset + PIECE])
+    assert answer.status_code == 400 and "Windows program" in answer.json()["errors"]["file"][0]
+    assert partial_files() == []
+    renamed = b"%PDF-1.7\n" + b"x" * (20 * PIECE)
+    upload = start(client, course, "lecture.mp4", renamed, fingerprint="pdf").json()
+    for offset in range(0, 8192, PIECE):
+        answer = send(client, upload["url"], offset, renamed[offset : offset + PIECE])
+    assert answer.status_code == 400 and "its content is PDF" in answer.json()["errors"]["file"][0]
+
+
 def test_the_start_refuses_what_no_content_could_make_acceptable(login, teacher, course, settings):
     client = login(teacher)
     assert start(client, course, "run.exe", b"MZ" * 10).status_code == 400
