@@ -1,19 +1,32 @@
-"""Material upload and download through a real Daphne: memory and throughput; prints figures.
+"""Material upload and download through a real server: memory and throughput; prints figures.
 
-    .venv/bin/python -m bench.materials [--mb 300] [--client-mbps 20]
+    .venv/bin/python -m bench.materials [--mb 1024] [--piece-mb 8] [--baseline-mb 110] [--client-mbps 20]
 
-Uploads one large video-like file with a multipart POST (as the upload page does), then
-downloads it as an enrolled student, sampling the Daphne process's resident memory (VmRSS) all
-along. The goal (issue 3): large files stream — the server's memory does not grow with the
-file's size. Nothing is asserted; compare the figures with and without a bigger --mb.
+In one run, sampling the server process's resident memory (VmRSS, from /proc) all along:
+
+1. bin/serve (elearning.server): a --mb video sent as the upload page sends it, in pieces of
+   --piece-mb, with one connection dropped half way through a piece (the upload must resume at
+   the offset the server reports); then the same size as one multipart POST (the no-JS form);
+   then 110 MB anonymous POSTs to /accounts/login/, declared and chunked (refused: 413).
+2. The baseline: Daphne as shipped (the `daphne` command, same options), --baseline-mb as one
+   multipart POST and the same login POSTs.
+3. Downloads of the uploaded file as an enrolled student (a fresh bin/serve process), checked
+   byte for byte against what was sent.
+
+Goal (issue 10): the chunked --mb upload adds at most 50 MB to the server's peak memory, and a
+dropped connection resumes where it stopped. Nothing is asserted; the figures are printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import http.client
 import json
 import os
+import select
 import secrets
+import socket
 import subprocess
 import sys
 import tempfile
@@ -63,6 +76,31 @@ class Sampler(threading.Thread):
             time.sleep(0.02)
 
 
+HEADER = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"  # an MP4 the content check accepts
+BLOCK = os.urandom(MB)
+
+
+def video_bytes(size: int):
+    """The test video, generated in 1 MB blocks (the client holds none of it)."""
+    yield HEADER
+    left = size - len(HEADER)
+    while left > 0:
+        yield BLOCK[: min(MB, left)]
+        left -= MB
+
+
+def video_range(offset: int, length: int) -> bytes:
+    """Bytes [offset, offset + length) of the test video."""
+    out = bytearray(HEADER[offset : offset + length])
+    position, end = max(offset, len(HEADER)), offset + length
+    while position < end:
+        inside = (position - len(HEADER)) % MB
+        take = min(MB - inside, end - position)
+        out += BLOCK[inside : inside + take]
+        position += take
+    return bytes(out)
+
+
 def multipart_stream(boundary: str, fields: dict[str, str], name: str, size: int):
     """The body of a multipart upload, generated in 1 MB pieces (the client holds none of it)."""
     head = "".join(
@@ -74,26 +112,141 @@ def multipart_stream(boundary: str, fields: dict[str, str], name: str, size: int
         "Content-Type: video/mp4\r\n\r\n"
     )
     tail = f"\r\n--{boundary}--\r\n".encode()
-    first = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
-    chunk = os.urandom(MB)
     body_length = len(head.encode()) + size + len(tail)
 
     def pieces():
-        yield head.encode() + first
-        left = size - len(first)
-        while left > 0:
-            yield chunk[: min(MB, left)]
-            left -= MB
+        yield head.encode()
+        yield from video_bytes(size)
         yield tail
 
     return pieces(), body_length
 
 
-def start(env: dict[str, str], port: int) -> subprocess.Popen:
-    server = subprocess.Popen([str(BASE_DIR / "bin" / "serve"), "127.0.0.1", str(port)], cwd=BASE_DIR, env=env)
-    for _ in range(200):
+class Teacher:
+    """Requests as the bench's teacher, with the CSRF header the page sends."""
+
+    def __init__(self, port: int, session: str):
+        self.port, self.csrf = port, secrets.token_hex(16)
+        self.headers = {
+            "Cookie": f"sessionid={session}; csrftoken={self.csrf}", "X-CSRFToken": self.csrf,
+            "Accept": "application/json",
+        }
+
+    def request(self, method, path, body=None, content_type="application/octet-stream"):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+        connection.request(method, path, body=body, headers={**self.headers, "Content-Type": content_type})
+        response = connection.getresponse()
+        data = response.read()
+        connection.close()
+        return response.status, (json.loads(data) if data.startswith(b"{") else {})
+
+    def drop_mid_piece(self, path: str, piece: bytes) -> None:
+        """Send a piece's headers and half its body, then lose the connection."""
+        sock = socket.create_connection(("127.0.0.1", self.port))
+        head = "".join(f"{name}: {value}\r\n" for name, value in self.headers.items())
+        sock.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Type: application/octet-stream\r\n"
+            f"Content-Length: {len(piece)}\r\n\r\n".encode()
+        )
+        sock.sendall(piece[: len(piece) // 2])
+        sock.close()
+
+
+def upload_in_pieces(teacher: Teacher, course: int, size: int) -> dict:
+    """The upload page's protocol; one connection is dropped in the middle piece. Returns figures."""
+    status, upload = teacher.request(
+        "POST", f"/courses/{course}/materials/uploads/",
+        f"name=lecture.mp4&size={size}&title=Lecture+in+pieces&fingerprint=bench",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert status == 201, (status, upload)
+    piece, offset, pieces = upload["piece"], 0, 0
+    drop_at = (size // piece // 2) * piece
+    dropped = resumed_at = None
+    state: dict = {}
+    while offset < size:
+        data = video_range(offset, min(piece, size - offset))
+        if offset == drop_at and dropped is None:
+            teacher.drop_mid_piece(f"{upload['url']}?offset={offset}", data)
+            dropped = offset
+            status, state = teacher.request("GET", upload["url"])
+            resumed_at = offset = state["offset"]
+            continue
+        status, state = teacher.request("POST", f"{upload['url']}?offset={offset}", data)
+        pieces += 1
+        if status == 201:
+            break
+        assert status == 200, (status, state)
+        offset = state["offset"]
+    return {"material": state["id"], "pieces": pieces, "piece": piece, "dropped": dropped, "resumed_at": resumed_at}
+
+
+def upload_one_post(port: int, session: str, course: int, size: int) -> int:
+    csrf, boundary = secrets.token_hex(16), secrets.token_hex(12)
+    body, length = multipart_stream(boundary, {"csrfmiddlewaretoken": csrf, "title": "Lecture"}, "lecture.mp4", size)
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/courses/{course}/materials/new/", data=body, method="POST")
+    request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
+    request.add_header("Content-Length", str(length))
+    request.add_header("Accept", "application/json")
+    request.add_header("Cookie", f"sessionid={session}; csrftoken={csrf}")
+    with urllib.request.urlopen(request, timeout=3600) as response:
+        return json.loads(response.read())["id"]
+
+
+def login_post(port: int, size: int, chunked: bool) -> tuple[int, int]:
+    """An anonymous POST of ``size`` bytes to the login page: (status, bytes sent before the answer)."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=600)
+    framing = b"Transfer-Encoding: chunked" if chunked else b"Content-Length: %d" % size
+    sock.sendall(
+        b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n%s\r\n\r\n" % framing
+    )
+    block, sent, answer = b"a" * MB, 0, b""
+    try:
+        while sent < size:
+            if select.select([sock], [], [], 0)[0]:
+                break
+            sock.sendall(b"%x\r\n%s\r\n" % (MB, block) if chunked else block)
+            sent += MB
+        else:
+            if chunked:
+                sock.sendall(b"0\r\n\r\n")
+        answer = sock.recv(65536)
+    except (BrokenPipeError, ConnectionResetError):
+        answer = answer or b"HTTP/1.1 000 reset"
+    finally:
+        sock.close()
+    return int(answer.split(b" ", 2)[1] or 0), sent
+
+
+def measured(pid: int, action):
+    """(result, idle RSS, peak RSS) of ``action()`` run while the process's memory is sampled."""
+    idle = rss_mb(pid)
+    sampler = Sampler(pid)
+    sampler.peak = idle
+    sampler.start()
+    try:
+        result = action()
+    finally:
+        sampler.running = False
+        sampler.join()
+    return result, idle, sampler.peak
+
+
+def start(env: dict[str, str], port: int, *, shipped_daphne: bool = False) -> subprocess.Popen:
+    if shipped_daphne:  # the baseline: the `daphne` command with the options bin/serve gives
+        command = [
+            str(BASE_DIR / ".venv" / "bin" / "daphne"), "--bind", "127.0.0.1", "--port", str(port),
+            "--websocket-max-message-size", "262144", "--websocket-max-frame-size", "262144",
+            "--websocket_connect_timeout", "10", "--ping-interval", "20", "--ping-timeout", "30",
+            "--application-close-timeout", "10", "--verbosity", "0", "elearning.asgi:application",
+        ]
+    else:
+        command = [str(BASE_DIR / "bin" / "serve"), "127.0.0.1", str(port)]
+    server = subprocess.Popen(command, cwd=BASE_DIR, env=env)
+    for _ in range(300):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/logout/", timeout=1).read()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=1).read()
             break
         except urllib.error.HTTPError:  # any answer means the server is up
             break
@@ -102,88 +255,130 @@ def start(env: dict[str, str], port: int) -> subprocess.Popen:
     return server
 
 
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def download(port: int, session: str, course: int, material: int, pace_mbps: float = 0) -> tuple[int, str]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/courses/{course}/materials/{material}/")
+    request.add_header("Cookie", f"sessionid={session}")
+    digest, received = hashlib.sha256(), 0
+    with urllib.request.urlopen(request, timeout=3600) as response:
+        while piece := response.read(MB // 10 if pace_mbps else MB):
+            digest.update(piece)
+            received += len(piece)
+            if pace_mbps:
+                time.sleep(0.1 / pace_mbps)
+    return received, digest.hexdigest()
+
+
+def video_digest(size: int) -> str:
+    digest = hashlib.sha256()
+    for block in video_bytes(size):
+        digest.update(block)
+    return digest.hexdigest()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mb", type=int, default=300, help="size of the uploaded file in MB")
+    parser.add_argument("--mb", type=int, default=1024, help="size of the uploaded video in MB")
+    parser.add_argument("--piece-mb", type=int, default=8, help="piece size of the chunked upload (MB)")
+    parser.add_argument("--baseline-mb", type=int, default=110, help="one-POST upload to Daphne as shipped (0: skip)")
+    parser.add_argument("--login-mb", type=int, default=110, help="anonymous POSTs to the login page")
     parser.add_argument("--client-mbps", type=float, default=0, help="also download at this pace (a slow client)")
     args = parser.parse_args()
     python = str(BASE_DIR / ".venv" / "bin" / "python")
+    size = args.mb * MB
+    rows: list[tuple[str, str]] = []
+
+    def row(label: str, idle: float, peak: float, extra: str = "") -> None:
+        rows.append((label, f"idle {idle:4.0f} MB, peak {peak:5.0f} MB (+{peak - idle:.0f}){extra}"))
+
+    def login_rows(server_name: str, server: subprocess.Popen) -> None:
+        for chunked_login in (False, True):
+            (status, sent), idle, peak = measured(
+                server.pid, lambda c=chunked_login: login_post(port, args.login_mb * MB, c)
+            )
+            row(f"{server_name}: {args.login_mb} MB login POST, {'chunked' if chunked_login else 'declared'}",
+                idle, peak, f", answer {status} after {sent / MB:.0f} MB sent")
+
     with tempfile.TemporaryDirectory(prefix="elearning-bench-") as tmp:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "elearning.settings",
             "DJANGO_DATA_DIR": tmp,
-            "DJANGO_LOG_LEVEL": "WARNING",
+            "DJANGO_LOG_LEVEL": "ERROR",
             "DAPHNE_VERBOSITY": "0",
-            "MATERIAL_MAX_UPLOAD_MB": str(args.mb + 10),
+            "MATERIAL_MAX_UPLOAD_MB": str(max(args.mb, args.baseline_mb) + 10),
+            "MATERIAL_UPLOAD_PIECE_BYTES": str(args.piece_mb * MB),
         }
         env.pop("DATABASE_URL", None)
         subprocess.run([python, "manage.py", "migrate", "-v", "0"], cwd=BASE_DIR, env=env, check=True)
+        subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=BASE_DIR, env=env, check=True)
         setup = subprocess.run(
             [python, "manage.py", "shell", "-c", SETUP], cwd=BASE_DIR, env=env, check=True,
             capture_output=True, text=True,
         )
         site = json.loads(setup.stdout.strip().splitlines()[-1])
+        course = site["course"]
         port = free_port()
-        base = f"http://127.0.0.1:{port}"
+
+        # 1. bin/serve: pieces, one POST, oversized login POSTs.
         server = start(env, port)
         try:
-            idle = rss_mb(server.pid)
-            sampler = Sampler(server.pid)
-            sampler.start()
-
-            csrf = secrets.token_hex(16)
-            boundary = secrets.token_hex(12)
-            body, length = multipart_stream(boundary, {"csrfmiddlewaretoken": csrf, "title": "Lecture"}, "lecture.mp4", args.mb * MB)
-            request = urllib.request.Request(f"{base}/courses/{site['course']}/materials/new/", data=body, method="POST")
-            request.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
-            request.add_header("Content-Length", str(length))
-            request.add_header("Accept", "application/json")
-            request.add_header("Cookie", f"sessionid={site['teacher']}; csrftoken={csrf}")
+            teacher = Teacher(port, site["teacher"])
             started = time.perf_counter()
-            with urllib.request.urlopen(request, timeout=600) as response:
-                material = json.loads(response.read())["id"]
-            upload_seconds = time.perf_counter() - started
-            upload_peak = sampler.peak
-
-            sampler.running = False
-            server.terminate()
-            server.wait(timeout=10)
-            # A fresh process for the downloads: memory kept from the upload must not count.
-            server = start(env, port)
-            download_idle = rss_mb(server.pid)
-            sampler = Sampler(server.pid)
-            sampler.start()
-            request = urllib.request.Request(f"{base}/courses/{site['course']}/materials/{material}/")
-            request.add_header("Cookie", f"sessionid={site['student']}")
-            received = 0
+            chunked, idle, peak = measured(server.pid, lambda: upload_in_pieces(teacher, course, size))
+            seconds = time.perf_counter() - started
+            row(f"bin/serve: {args.mb} MB in {chunked['pieces']} pieces of {args.piece_mb} MB", idle, peak,
+                f", {args.mb / seconds:.0f} MB/s")
+            resumed = chunked["dropped"] == chunked["resumed_at"]
+            rows.append(("  dropped mid-piece at", f"{chunked['dropped'] / MB:.0f} MB; server said resume at "
+                         f"{chunked['resumed_at'] / MB:.0f} MB ({'resumed where it stopped' if resumed else 'WRONG'})"))
             started = time.perf_counter()
-            with urllib.request.urlopen(request, timeout=600) as response:
-                while piece := response.read(MB):
-                    received += len(piece)
-            download_seconds = time.perf_counter() - started
-            download_peak = sampler.peak
-            slow_peak = None
-            if args.client_mbps:
-                sampler.peak = rss_mb(server.pid)
-                with urllib.request.urlopen(request, timeout=3600) as response:
-                    while response.read(MB // 10):
-                        time.sleep(0.1 / args.client_mbps)
-                slow_peak = sampler.peak
-            sampler.running = False
-            sampler.join()
+            single, idle, peak = measured(server.pid, lambda: upload_one_post(port, site["teacher"], course, size))
+            row(f"bin/serve: {args.mb} MB as one POST", idle, peak, f", {args.mb / (time.perf_counter() - started):.0f} MB/s")
+            login_rows("bin/serve", server)
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stop(server)
 
-    print(f"file                 {args.mb} MB")
-    print(f"Daphne RSS idle      {idle:.0f} MB")
-    print(f"upload               {args.mb / upload_seconds:.0f} MB/s, peak RSS {upload_peak:.0f} MB (+{upload_peak - idle:.0f})")
-    print(f"Daphne RSS idle      {download_idle:.0f} MB (a fresh process for the downloads)")
-    print(f"download             {received / MB / download_seconds:.0f} MB/s, peak RSS {download_peak:.0f} MB (+{download_peak - download_idle:.0f})")
-    if slow_peak is not None:
-        print(f"download at {args.client_mbps:g} MB/s  peak RSS {slow_peak:.0f} MB (+{slow_peak - download_idle:.0f})")
-    print(f"bytes received       {received} ({'complete' if received == args.mb * MB else 'INCOMPLETE'})")
+        # 2. The baseline: Daphne as shipped.
+        if args.baseline_mb:
+            server = start(env, port, shipped_daphne=True)
+            try:
+                _, idle, peak = measured(
+                    server.pid, lambda: upload_one_post(port, site["teacher"], course, args.baseline_mb * MB)
+                )
+                row(f"daphne as shipped: {args.baseline_mb} MB as one POST", idle, peak)
+                login_rows("daphne as shipped", server)
+            finally:
+                stop(server)
+
+        # 3. Downloads from a fresh process, checked against what was sent.
+        server = start(env, port)
+        try:
+            expected = video_digest(size)
+            started = time.perf_counter()
+            (received, digest), idle, peak = measured(
+                server.pid, lambda: download(port, site["student"], course, chunked["material"])
+            )
+            same = "identical" if (received, digest) == (size, expected) else "DIFFERENT"
+            row(f"download of the pieced upload ({same})", idle, peak,
+                f", {received / MB / (time.perf_counter() - started):.0f} MB/s")
+            received, digest = download(port, site["student"], course, single)
+            rows.append(("  the one-POST upload", "identical" if (received, digest) == (size, expected) else "DIFFERENT"))
+            if args.client_mbps:
+                _, idle, peak = measured(
+                    server.pid, lambda: download(port, site["student"], course, single, args.client_mbps)
+                )
+                row(f"download at {args.client_mbps:g} MB/s", idle, peak)
+        finally:
+            stop(server)
+
+    width = max(len(label) for label, _ in rows)
+    for label, figures in rows:
+        print(f"{label:<{width}}  {figures}")
     sys.exit(0)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 
 from elearning.parsing import parse_id
@@ -37,7 +38,7 @@ def declared_length(request) -> int:
 
 def declared_too_large(request, limit: int) -> bool:
     """Whether the declared body is over ``limit`` plus room for the form's other fields."""
-    return declared_length(request) > limit + 1024 * 1024
+    return declared_length(request) > limit + settings.REQUEST_BODY_MARGIN
 
 
 def limit_upload(request, limit: int) -> None:

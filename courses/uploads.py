@@ -176,27 +176,17 @@ def _verify_image(upload: UploadedFile) -> None:
         raise ValidationError(_("This image is damaged or not really an image."), code="bad_image") from None
 
 
-def inspect_upload(upload: UploadedFile, *, max_bytes: int) -> InspectedUpload:
-    """Check a material upload: name, size and type by content. Raises ValidationError."""
-    name = safe_display_name(upload.name)
-    if upload.size > max_bytes:
-        raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
-            code="too_large",
-        )
-    if upload.size == 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-    upload.seek(0)
-    head = upload.read(HEAD_BYTES)
+def _refuse_dangerous(head: bytes) -> None:
     for signature, what in DANGEROUS:
         if head.startswith(signature):
             raise ValidationError(
                 _("This file is %(what)s, not a document, image or video; it cannot be shared.") % {"what": what},
                 code="dangerous",
             )
-    key = _sniff(head, upload)
-    upload.seek(0)
+
+
+def _format_named(key: str | None, name: str) -> Format:
+    """The format sniffed, if it is accepted and the name's extension belongs to it."""
     if key == "active":
         raise ValidationError(
             _("Web pages, SVG drawings and XML files can carry scripts and are not accepted. "
@@ -216,6 +206,34 @@ def inspect_upload(upload: UploadedFile, *, max_bytes: int) -> InspectedUpload:
             % {"suffix": suffix or _("(no extension)"), "label": fmt.label, "expected": fmt.extensions[0]},
             code="extension_mismatch",
         )
+    return fmt
+
+
+def check_head(head: bytes, name: str) -> None:
+    """The checks the first HEAD_BYTES of a file allow (a file sent in pieces is refused after
+    its first one, not after all of them); ZIP-based formats are told apart only when whole."""
+    _refuse_dangerous(head)
+    if not head.startswith(b"PK\x03\x04"):
+        _format_named(_sniff(head, None), name)
+
+
+def inspect_upload(upload: UploadedFile, *, max_bytes: int) -> InspectedUpload:
+    """Check a material upload: name, size and type by content. Raises ValidationError."""
+    name = safe_display_name(upload.name)
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
+            code="too_large",
+        )
+    if upload.size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    _refuse_dangerous(head)
+    key = _sniff(head, upload)
+    upload.seek(0)
+    fmt = _format_named(key, name)
     if fmt.kind == Kind.IMAGE:
         _verify_image(upload)
         upload.seek(0)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import upload_views, views
 
 app_name = "courses"
 
@@ -19,6 +19,13 @@ urlpatterns = [
     path("<int:pk>/roster/<int:student_id>/unblock/", views.roster_action, {"action": "unblock"}, name="roster_unblock"),
     path("<int:pk>/people/<str:username>/card/", views.member_card, name="member_card"),
     path("<int:pk>/materials/new/", views.material_upload, name="material_upload"),
+    # The upload page sends a file in pieces (courses/chunked_uploads.py).
+    path("<int:pk>/materials/uploads/", upload_views.upload_start, name="material_upload_start"),
+    path("<int:pk>/materials/uploads/<uuid:upload_id>/", upload_views.upload_piece, name="material_upload_piece"),
+    path(
+        "<int:pk>/materials/uploads/<uuid:upload_id>/cancel/", upload_views.upload_cancel,
+        name="material_upload_cancel",
+    ),
     path("<int:pk>/materials/<int:material_id>/", views.material_download, name="material_download"),
     path("<int:pk>/materials/<int:material_id>/delete/", views.material_delete, name="material_delete"),
     path("<int:pk>/feedback/", views.feedback, name="feedback"),

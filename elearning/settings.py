@@ -323,6 +323,28 @@ INVITATION_EMAIL_BATCH = 100  # invitations per e-mail task (one SMTP connection
 # Wrong join codes one client address may try per hour before /join/ refuses it for the hour.
 JOIN_CODE_MISSES_PER_HOUR = env.int("JOIN_CODE_MISSES_PER_HOUR", default=100)
 
+# --- Request bodies -------------------------------------------------------------------------
+# Materials go up from the page in pieces of this size, each its own POST, resumable after a
+# dropped connection (courses/chunked_uploads.py). Unfinished uploads are deleted after
+# MATERIAL_UPLOAD_EXPIRY_HOURS; a teacher may have MATERIAL_UPLOADS_PER_TEACHER at once.
+MATERIAL_UPLOAD_PIECE_BYTES = env.int("MATERIAL_UPLOAD_PIECE_BYTES", default=8 * 1024 * 1024)
+MATERIAL_UPLOADS_PER_TEACHER = env.int("MATERIAL_UPLOADS_PER_TEACHER", default=3)
+MATERIAL_UPLOAD_EXPIRY_HOURS = env.int("MATERIAL_UPLOAD_EXPIRY_HOURS", default=24)
+# The server (bin/serve: elearning/server.py) answers 413 to a body over its limit before
+# reading it (declared length) or as soon as it passes it (chunked). The limits come from the
+# site's own: any form, a profile photo or a class list by default; the pages taking bigger
+# files by URL name. The margin is for the form's other fields and the multipart framing.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default: form fields other than files
+REQUEST_BODY_MARGIN = 1024 * 1024
+REQUEST_BODY_MAX_BYTES = (
+    max(DATA_UPLOAD_MAX_MEMORY_SIZE, PROFILE_PHOTO_MAX_BYTES, INVITATIONS_IMPORT_MAX_BYTES) + REQUEST_BODY_MARGIN
+)
+REQUEST_BODY_LIMITS = {
+    "courses:material_upload": MATERIAL_MAX_UPLOAD_BYTES + REQUEST_BODY_MARGIN,
+    "courses:material_upload_piece": MATERIAL_UPLOAD_PIECE_BYTES + REQUEST_BODY_MARGIN,
+    "assignments:new": ASSIGNMENT_PDF_MAX_MB * 1024 * 1024 + REQUEST_BODY_MARGIN,
+}
+
 # --- Security -------------------------------------------------------------------------------
 # Sessions are read from the cache and written through to the database: a signed-in page
 # makes no session query (bench/pages.py). The cache is this process's memory, or Redis when

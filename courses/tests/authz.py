@@ -39,6 +39,17 @@ def roster_url(action):
     return lambda w: f"/courses/{w.course.pk}/roster/{w.enrolled.pk}/{action}/"
 
 
+def started_upload(w):
+    """An unfinished piece upload of the world's teacher to the world's course (made once)."""
+    from courses import chunked_uploads
+
+    if not hasattr(w, "started_upload"):
+        w.started_upload = chunked_uploads.start(
+            course=w.course, teacher=w.teacher, name="notes.pdf", size=10, title="", fingerprint="authz"
+        )
+    return f"/courses/{w.course.pk}/materials/uploads/{w.started_upload.id}/"
+
+
 TO_COURSE = Expect(302, "/courses/")  # back to the course page (or the catalogue), with a message
 
 MATRIX = {
@@ -88,6 +99,19 @@ MATRIX = {
     "courses:material_upload": Case(course_url("materials/new/"), owner_only(OK)),
     "courses:material_upload POST": Case(
         course_url("materials/new/"), owner_only(Expect(400)), method="post", data={"title": "No file"}
+    ),
+    "courses:material_upload_start": post_only(course_url("materials/uploads/")),
+    "courses:material_upload_start POST": Case(
+        course_url("materials/uploads/"), owner_only(Expect(201)), method="post",
+        data={"name": "notes.pdf", "size": "10", "fingerprint": "matrix"},
+    ),
+    # A piece: only the teacher's own upload takes it (nothing is written for the others,
+    # courses/tests/test_chunked_uploads.py); a piece without an offset is a bad request.
+    "courses:material_upload_piece": Case(started_upload, owner_only(OK)),
+    "courses:material_upload_piece POST": Case(started_upload, owner_only(Expect(400)), method="post"),
+    "courses:material_upload_cancel": post_only(lambda w: started_upload(w) + "cancel/"),
+    "courses:material_upload_cancel POST": Case(
+        lambda w: started_upload(w) + "cancel/", owner_only(OK), method="post"
     ),
     "courses:material_download": Case(
         lambda w: w.material.get_absolute_url(), content_only(OK)
