@@ -11,8 +11,14 @@ from .models import Course, CourseBlock, CourseMaterial, Enrollment, Feedback
 ACTIVE_STUDENTS = Count("enrollments", filter=Q(enrollments__is_active=True), distinct=True)
 
 
-def course_catalogue(*, search: str = "") -> QuerySet[Course]:
+def course_catalogue(*, search: str = "", viewer=None) -> QuerySet[Course]:
+    """Open courses; for a signed-in ``viewer`` each is annotated ``viewer_enrolled`` (the card's
+    "Enrolled" mark) in the same query."""
     courses = Course.objects.filter(is_active=True).select_related("teacher")
+    if viewer is not None and viewer.is_authenticated:
+        courses = courses.annotate(
+            viewer_enrolled=Exists(Enrollment.objects.filter(course=OuterRef("pk"), student=viewer, is_active=True))
+        )
     if search:
         courses = courses.filter(
             Q(title__icontains=search)

@@ -18,19 +18,20 @@ from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
 from accounts.models import User
 from elearning.confirm import post_or_confirm
+from elearning.pagination import LenientPaginationMixin
 
 from . import downloads, permissions, selectors, services, upload_limits
 from .access import course_or_deny
 from .forms import CourseForm, FeedbackForm, MaterialForm, RosterAddForm
 from .models import Course, CourseMaterial
 
-class CatalogueView(ListView):
+class CatalogueView(LenientPaginationMixin, ListView):
     template_name = "courses/catalogue.html"
     paginate_by = 12
     context_object_name = "courses"
 
     def get_queryset(self):
-        return selectors.course_catalogue(search=self.request.GET.get("q", "").strip()[:100])
+        return selectors.course_catalogue(search=self.request.GET.get("q", "").strip()[:100], viewer=self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(q=self.request.GET.get("q", "").strip()[:100], **kwargs)

@@ -28,6 +28,7 @@ from accounts.models import User
 from courses import permissions as course_permissions
 from courses.access import course_or_deny
 from courses.selectors import courses_taught
+from elearning.pagination import LenientPaginationMixin
 from courses.services import EnrollmentError
 from elearning.confirm import post_or_confirm
 from elearning.parsing import parse_id
@@ -54,7 +55,7 @@ def _inviter_or_deny(request) -> None:
 
 
 @method_decorator(never_cache, name="dispatch")  # the page holds live links
-class InvitationListView(InviterRequiredMixin, ListView):
+class InvitationListView(InviterRequiredMixin, LenientPaginationMixin, ListView):
     template_name = "invitations/invitation_list.html"
     context_object_name = "invitations"
     paginate_by = 25
