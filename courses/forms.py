@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from elearning.forms import TextareaField
 
 from . import uploads
 from .models import Course, Feedback
@@ -15,6 +16,7 @@ class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
         fields = ("title", "code", "description", "start_date", "end_date", "is_active")
+        field_classes = {"description": TextareaField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -99,6 +101,7 @@ class FeedbackForm(forms.ModelForm):
     class Meta:
         model = Feedback
         fields = ("rating", "comment")
+        field_classes = {"comment": TextareaField}
         widgets = {"comment": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
         labels = {"comment": _("Comment (optional)")}
 

@@ -354,13 +354,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"client_errors_without_traceback": {"()": "elearning.logfilters.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
-        # A 403/404 is one line (with its reason); a 500 keeps its traceback.
-        "django.request": {"filters": ["client_errors_without_traceback"]},
         "axes": {"level": "WARNING"},
         # pypdf warns about every font it cannot fully decode; text extraction goes on regardless.
         "pypdf": {"level": "ERROR"},
