@@ -9,7 +9,7 @@ from accounts.models import User
 from elearning.forms import TextareaField
 
 from . import uploads
-from .models import Course, Feedback
+from .models import Course, CourseMaterial, Feedback
 
 
 class CourseForm(forms.ModelForm):
@@ -87,6 +87,18 @@ class MaterialForm(forms.Form):
         if not cleaned.get("title") and hasattr(self, "inspected"):
             cleaned["title"] = PurePosixPath(self.inspected.name).stem[:200] or self.inspected.name[:200]
         return cleaned
+
+
+class MaterialEditForm(forms.ModelForm):
+    """What the teacher may change about a material once it is up: its title."""
+
+    class Meta:
+        model = CourseMaterial
+        fields = ("title",)
+        labels = {"title": _("Title")}
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
 
 
 class FeedbackForm(forms.ModelForm):

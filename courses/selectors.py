@@ -163,3 +163,8 @@ def statuses_for(*, viewer, limit: int = 30) -> QuerySet[StatusUpdate]:
         .select_related("user")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def material_with_content(*, course: Course, sha256: str) -> CourseMaterial | None:
+    """The course's material whose file has this SHA-256 (the first uploaded), if any."""
+    return CourseMaterial.objects.filter(course=course, sha256=sha256).order_by("created_at", "pk").first()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/roster/<int:student_id>/unblock/", views.roster_action, {"action": "unblock"}, name="roster_unblock"),
     path("<int:pk>/materials/new/", views.material_upload, name="material_upload"),
     path("<int:pk>/materials/<int:material_id>/", views.material_download, name="material_download"),
+    path("<int:pk>/materials/<int:material_id>/edit/", views.material_edit, name="material_edit"),
     path("<int:pk>/materials/<int:material_id>/delete/", views.material_delete, name="material_delete"),
     path("<int:pk>/feedback/", views.feedback, name="feedback"),
 ]

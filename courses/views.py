@@ -22,7 +22,7 @@ from elearning.pagination import LenientPaginationMixin
 
 from . import downloads, permissions, selectors, services, upload_limits
 from .access import course_or_deny
-from .forms import CourseForm, FeedbackForm, MaterialForm, RosterAddForm
+from .forms import CourseForm, FeedbackForm, MaterialEditForm, MaterialForm, RosterAddForm
 from .models import Course, CourseMaterial
 
 class CatalogueView(LenientPaginationMixin, ListView):
@@ -248,13 +248,17 @@ def _material_upload_protected(request, course, limit):
         return _render_material_form(request, course, _too_large_form(limit, request.POST), status=413)
     if not form.is_valid():
         return _render_material_form(request, course, form, status=400)
-    material = services.material_upload(
-        course=course,
-        uploaded_by=request.user,
-        title=form.cleaned_data["title"],
-        upload=form.cleaned_data["file"],
-        inspected=form.inspected,
-    )
+    try:
+        material = services.material_upload(
+            course=course,
+            uploaded_by=request.user,
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["file"],
+            inspected=form.inspected,
+        )
+    except services.DuplicateMaterial as duplicate:
+        form.add_error("file", duplicate)
+        return _render_material_form(request, course, form, status=409)
     messages.success(request, _("“%(title)s” uploaded.") % {"title": material.title})
     url = reverse("courses:detail", args=[course.pk]) + "#materials"
     if _wants_json(request):
@@ -268,6 +272,20 @@ def material_download(request, pk: int, material_id: int):
     material = get_object_or_404(CourseMaterial, pk=material_id, course=course)
     inline = request.GET.get("view") == "1" and material.opens_in_browser
     return downloads.material_response(request, material, inline=inline)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def material_edit(request, pk: int, material_id: int):
+    course = course_or_deny(request.user, pk, permissions.can_manage_materials)
+    material = get_object_or_404(CourseMaterial, pk=material_id, course=course)
+    form = MaterialEditForm(request.POST or None, instance=material)
+    if request.method == "POST" and form.is_valid():
+        services.material_update(material=material, title=form.cleaned_data["title"])
+        messages.success(request, _("“%(title)s” saved.") % {"title": material.title})
+        return redirect(reverse("courses:detail", args=[course.pk]) + "#materials")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "courses/material_edit.html", {"course": course, "material": material, "form": form}, status=status)
 
 
 @require_POST
