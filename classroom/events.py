@@ -65,6 +65,7 @@ AUDIO = "classroom.audio"
 AUDIO_STATE = "classroom.audio_state"
 KICK = "classroom.kick"
 END = "classroom.end"
+CLOSED = "classroom.closed"
 
 # Close codes the page explains (4000–4999 are the application's own).
 CLOSE_LOGIN_REQUIRED = 4401
@@ -72,6 +73,7 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_REMOVED = 4003
 CLOSE_FLOOD = 4008
+CLOSE_COURSE_CLOSED = 4410  # the course is closed: read-only, its classroom admits only the teacher
 
 AUDIO_SAMPLE_RATE = 16_000
 AUDIO_BYTES_PER_MS = AUDIO_SAMPLE_RATE * 2 // 1000  # 16-bit mono
@@ -222,6 +224,10 @@ def kick_event() -> dict:
 
 def end_event() -> dict:
     return {"type": END}
+
+
+def closed_event() -> dict:
+    return {"type": CLOSED}
 
 
 def audio_frame(data: bytes, *, ts: float, sender: str) -> dict:

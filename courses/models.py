@@ -37,7 +37,12 @@ class Course(models.Model):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     is_active = models.BooleanField(
-        _("active"), default=True, help_text=_("Inactive courses are hidden from the catalogue.")
+        _("active"),
+        default=True,
+        help_text=_(
+            "Untick to close the course: it leaves the catalogue and becomes read-only to its enrolled "
+            "students (no classroom, new feedback or submissions)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -55,9 +55,13 @@ def course_update(*, course: Course, **fields) -> Course:
     unknown = set(fields) - editable
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    was_open = not permissions.is_closed(course)
     for name, value in fields.items():
         setattr(course, name, value)
-    _save_course(course)
+    with transaction.atomic():
+        _save_course(course)
+        if was_open and permissions.is_closed(course):
+            signals.course_closed.send(sender=Course, course=course)  # e.g. its classroom empties
     return course
 
 

@@ -100,6 +100,7 @@ def course_detail(request, pk: int):
         "can_enroll": permissions.can_enroll(user, course),
         "can_access_content": permissions.can_access_content(user, course),
         "can_view_feedback": permissions.can_view_feedback(user, course),
+        "is_closed": permissions.is_closed(course),
     }
     if context["is_owner"]:
         context["student_count"] = selectors.roster(course=course).count()
@@ -304,9 +305,10 @@ def material_delete(request, pk: int, material_id: int):
 @login_required
 def feedback(request, pk: int):
     """The student's own feedback on the course: one per student, editable."""
-    course = course_or_deny(request.user, pk, permissions.can_view_course)
-    if not permissions.can_leave_feedback(request.user, course):
-        raise PermissionDenied(_("Only students enrolled in this course can leave feedback."))
+    course = course_or_deny(
+        request.user, pk, permissions.can_leave_feedback,
+        refusal=_("Only students enrolled in this course can leave feedback."),
+    )
     mine = selectors.student_feedback(course=course, student=request.user)
     form = FeedbackForm(request.POST or None, instance=mine)
     if request.method == "POST" and form.is_valid():

@@ -445,6 +445,9 @@ def join(request, code: str):
         return render(request, "invitations/join_invalid.html", status=404)
     course = link.course
     user = request.user
+    if course_permissions.is_closed(course) and not course_permissions.is_enrolled(user, course):
+        refusal = course_permissions.CLOSED  # before sign-up: nobody makes an account for nothing
+        return render(request, "invitations/join.html", {"link": link, "course": course, "refusal": refusal}, status=403)
     if not user.is_authenticated:
         # Kept through sign-up or login: receivers.join_after_login enrolls them then.
         request.session[JOIN_SESSION_KEY] = link.code

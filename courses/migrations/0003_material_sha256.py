@@ -1,5 +1,5 @@
 """Materials get the SHA-256 of their content (duplicate uploads are refused); existing rows are
-hashed from their stored files."""
+hashed from their stored files. (And the "active" box says what closing a course does.)"""
 
 import hashlib
 import logging
@@ -40,6 +40,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name="course",
+            name="is_active",
+            field=models.BooleanField(
+                default=True,
+                help_text="Untick to close the course: it leaves the catalogue and becomes read-only to its enrolled students (no classroom, new feedback or submissions).",
+                verbose_name="active",
+            ),
+        ),
         migrations.AddField(
             model_name="coursematerial",
             name="sha256",
