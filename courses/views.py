@@ -129,7 +129,8 @@ def course_enroll(request, pk: int):
         joined = services.enrollment_enroll(student=request.user, course=course)
     except services.EnrollmentError as error:
         messages.error(request, str(error))
-        return redirect("courses:catalogue") if permissions.is_blocked_from(request.user, course) else redirect(course)
+        # Blocked, or a closed course they cannot see: back to the catalogue, not to a 403/404.
+        return redirect(course) if permissions.can_view_course(request.user, course) else redirect("courses:catalogue")
     if joined:
         messages.success(request, _("You joined “%(title)s”.") % {"title": course.title})
     return redirect(course)
