@@ -89,6 +89,12 @@ def test_an_invitation_to_a_closed_course_says_so(client, closed):
     invitation = InvitationFactory(course=closed, invited_by=closed.teacher)
     html = client.get(accept_url(invitation)).content.decode()
     assert "has been closed since you were invited" in html
+    answer = client.post(
+        accept_url(invitation), {"username": "newbie", "password1": "a-Long-pass-42", "password2": "a-Long-pass-42"},
+        follow=True,
+    )
+    assert "This course is closed" in answer.content.decode()  # the account is made, the course refused
+    assert not Enrollment.objects.filter(course=closed, student__username="newbie").exists()
 
 
 def test_bulk_invitations_refuse_a_closed_course(teacher, closed):
