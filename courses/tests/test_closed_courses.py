@@ -104,3 +104,22 @@ def test_bulk_invitations_refuse_a_closed_course(teacher, closed):
         {"line": 1, "full_name": "New Pupil", "email": "new@pupils.test", "user_type": "student", "course_code": closed.code}
     ])
     assert outcome.action == bulk.ERROR and "is closed" in outcome.reason
+
+
+def test_a_closed_courses_quiz_is_readable_but_takes_no_submission(login, student, closed):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assignments.models import Submission
+    from assignments.selectors import upcoming_deadlines
+    from assignments.tests.factories import quiz_with
+
+    quiz = quiz_with(course=closed, published=True, deadline=timezone.now() + timedelta(days=3))
+    client = login(student)
+    page = client.get(f"/courses/{closed.pk}/assignments/{quiz.pk}/")
+    assert page.status_code == 200 and "This course is closed" in page.content.decode()
+    answers = {f"q{question.pk}": "0" for question in quiz.questions.all()}
+    assert client.post(f"/courses/{closed.pk}/assignments/{quiz.pk}/submit/", answers).status_code == 400
+    assert not Submission.objects.exists()
+    assert list(upcoming_deadlines(student=student)) == []  # no deadline to meet on the dashboard
