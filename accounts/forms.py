@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from elearning.forms import TextareaField
+
 from .middleware import BLOCKED_MESSAGE
 from .models import STATUS_UPDATE_MAX_LENGTH, StatusUpdate, User
 from .photos import ALLOWED_FORMATS, inspect_photo
@@ -84,6 +86,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("full_name", "email", "bio", "email_notifications")
+        field_classes = {"bio": TextareaField}
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -124,6 +127,7 @@ class StatusUpdateForm(forms.ModelForm):
     class Meta:
         model = StatusUpdate
         fields = ("text",)
+        field_classes = {"text": TextareaField}
         labels = {"text": _("Your status")}
         help_texts = {
             "text": format_lazy(

@@ -9,6 +9,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from elearning.forms import TextareaField
+
 from . import services
 from .models import Kind
 
@@ -103,7 +105,7 @@ class AssignmentSettingsForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label=_("Question"), max_length=services.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+    text = TextareaField(label=_("Question"), max_length=services.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
     correct = forms.TypedChoiceField(
         label=_("Correct option"), coerce=int, choices=[(i, str(i + 1)) for i in range(services.MAX_OPTIONS)]
     )
@@ -150,8 +152,8 @@ class QuestionForm(forms.Form):
 
 
 class CardForm(forms.Form):
-    front = forms.CharField(label=_("Front"), max_length=services.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
-    back = forms.CharField(label=_("Back"), max_length=services.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+    front = TextareaField(label=_("Front"), max_length=services.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+    back = TextareaField(label=_("Back"), max_length=services.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ModelKeyForm(forms.Form):

@@ -46,6 +46,8 @@ def submit_refusal(user, assignment: Assignment, *, already_submitted: bool) -> 
         return _("The teacher of this course has blocked you from it.")
     if not course_permissions.is_enrolled(user, course):
         return _("Only students enrolled in this course can submit.")
+    if course_permissions.is_closed(course):
+        return course_permissions.CLOSED
     if not assignment.is_published or not assignment.is_quiz:
         return _("This quiz is not open.")
     if already_submitted:

@@ -80,12 +80,13 @@ def recent_submissions(*, teacher: User, limit: int = 5) -> QuerySet[Submission]
 
 def upcoming_deadlines(*, student: User, limit: int = 5) -> QuerySet[Assignment]:
     """Published assignments with a deadline still ahead in the student's active courses (not
-    blocked), quizzes they already submitted left out."""
+    blocked, not closed: nothing is submitted there, see courses.permissions.is_closed), quizzes
+    they already submitted left out."""
     enrolled = Enrollment.objects.filter(course=OuterRef("course"), student=student, is_active=True)
     blocked = CourseBlock.objects.filter(course=OuterRef("course"), student=student)
     submitted = Submission.objects.filter(assignment=OuterRef("pk"), student=student)
     return (
-        Assignment.objects.filter(status=Assignment.Status.PUBLISHED, deadline__gt=timezone.now())
+        Assignment.objects.filter(status=Assignment.Status.PUBLISHED, deadline__gt=timezone.now(), course__is_active=True)
         .filter(Exists(enrolled))
         .exclude(Exists(blocked))
         .exclude(Exists(submitted))

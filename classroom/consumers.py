@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from courses.access import CourseClosed
 from elearning.consumers import SiteConsumer
 from elearning.ratelimit import TokenBucket
 
@@ -69,9 +70,11 @@ class ClassroomConsumer(SiteConsumer):
             self.course = await database_sync_to_async(selectors.classroom_course)(user=self.user, course_id=self.course_id)
         except Http404:
             return await self.close(code=events.CLOSE_NOT_FOUND)
+        except CourseClosed:
+            return await self.close(code=events.CLOSE_COURSE_CLOSED)
         except PermissionDenied:
             return await self.close(code=events.CLOSE_FORBIDDEN)
-        is_teacher = permissions.can_teach(self.user, self.course)
+        is_teacher = self.is_teacher = permissions.can_teach(self.user, self.course)
         self.room = events.room_group(self.course_id)
         self.strokes = StrokeBuffer()
         self.audio_on = False
@@ -256,6 +259,11 @@ class ClassroomConsumer(SiteConsumer):
         state = await database_sync_to_async(selectors.classroom_state)(course_id=self.course_id)
         self.seat.draw = state["draw"]
         await self._send_state(state)
+
+    async def classroom_closed(self, event):
+        if not self.is_teacher:  # see permissions.can_enter
+            self.ready = False
+            await self.close(code=events.CLOSE_COURSE_CLOSED)
 
     # --- Helpers --------------------------------------------------------------------------
 

@@ -70,6 +70,7 @@ AUDIO = "classroom.audio"
 AUDIO_STATE = "classroom.audio_state"
 KICK = "classroom.kick"
 END = "classroom.end"
+CLOSED = "classroom.closed"
 
 # Close codes the page explains (4000–4999 are the application's own).
 CLOSE_LOGIN_REQUIRED = 4401
@@ -79,6 +80,7 @@ CLOSE_REMOVED = 4003
 CLOSE_FLOOD = 4008
 CLOSE_TRY_AGAIN = 4013  # the channel layer (Redis) is down: the page retries, polling meanwhile (Daphne
 # (autobahn) refuses to send the standard 1013 from a server: only 1000 and 3000–4999 are allowed)
+CLOSE_COURSE_CLOSED = 4410  # the course is closed: read-only, its classroom admits only the teacher
 
 AUDIO_SAMPLE_RATE = 16_000
 AUDIO_BYTES_PER_MS = AUDIO_SAMPLE_RATE * 2 // 1000  # 16-bit mono
@@ -240,6 +242,10 @@ def kick_event() -> dict:
 
 def end_event() -> dict:
     return {"type": END}
+
+
+def closed_event() -> dict:
+    return {"type": CLOSED}
 
 
 def audio_frame(data: bytes, *, ts: float, sender: str) -> dict:

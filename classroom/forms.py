@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from elearning.forms import TextareaField
+
 from .models import CHAT_MAX_LENGTH
 
 
 class ChatForm(forms.Form):
-    message = forms.CharField(
+    message = TextareaField(
         label=_("Message"),
         max_length=CHAT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off", "maxlength": CHAT_MAX_LENGTH}),

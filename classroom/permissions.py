@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from courses.permissions import can_access_content, is_owner
+from courses.permissions import can_take_part, is_owner
 
 
 def can_enter(user, course) -> bool:
-    """The course's teacher and actively enrolled, non-blocked students."""
-    return can_access_content(user, course)
+    """The course's teacher and its actively enrolled, non-blocked students; once the course is
+    closed, the teacher alone (to read back the chat and the board: nobody else can come in)."""
+    return is_owner(user, course) or can_take_part(user, course)
 
 
 def can_teach(user, course) -> bool:

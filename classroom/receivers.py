@@ -13,6 +13,11 @@ def end_classroom(sender, *, course, **kwargs) -> None:
     services.classroom_end(course_id=course.pk)
 
 
+def close_classroom_to_students(sender, *, course, **kwargs) -> None:
+    """The course was closed: its students' sockets close (4410); the teacher's stay."""
+    services.classroom_close_to_students(course_id=course.pk)
+
+
 def close_sockets_of_blocked(sender, *, user, **kwargs) -> None:
     """An account block closes that user's sockets in every classroom."""
     services.classrooms_close_for(user_id=user.pk)

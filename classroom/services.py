@@ -47,6 +47,12 @@ def classroom_end(*, course_id: int) -> None:
     broadcast(events.room_group(course_id), events.end_event())
 
 
+def classroom_close_to_students(*, course_id: int) -> None:
+    """Close the students' sockets of the course's classroom (code 4410, "this course is
+    closed") after the caller's transaction commits; for closing a course."""
+    broadcast(events.room_group(course_id), events.closed_event())
+
+
 def classrooms_close_for(*, user_id: int) -> None:
     """Close every classroom socket of a user, in every course (an account block)."""
     for course_id in course_ids_of(user_id=user_id):

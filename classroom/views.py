@@ -82,6 +82,7 @@ def room(request, course_id: int):
                 events.CLOSE_NOT_FOUND,
                 events.CLOSE_REMOVED,
                 events.CLOSE_FLOOD,
+                events.CLOSE_COURSE_CLOSED,
             ],
             "text": {
                 "connected": _("Connected"),
@@ -133,6 +134,7 @@ def room(request, course_id: int):
                 str(events.CLOSE_FORBIDDEN): _("You no longer have access to this classroom."),
                 str(events.CLOSE_NOT_FOUND): _("This course no longer exists."),
                 str(events.CLOSE_REMOVED): _("The teacher removed you from this course, so you have left the classroom."),
+                str(events.CLOSE_COURSE_CLOSED): _("The teacher closed this course, so its classroom is closed. Its materials stay on the course page."),
                 str(events.CLOSE_FLOOD): _("You sent too many messages too quickly and were disconnected. Reload the page to rejoin."),
             },
         },

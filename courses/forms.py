@@ -6,15 +6,17 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from elearning.forms import TextareaField
 
 from . import uploads
-from .models import Course, Feedback
+from .models import Course, CourseMaterial, Feedback
 
 
 class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
         fields = ("title", "code", "description", "start_date", "end_date", "is_active")
+        field_classes = {"description": TextareaField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -87,6 +89,18 @@ class MaterialForm(forms.Form):
         return cleaned
 
 
+class MaterialEditForm(forms.ModelForm):
+    """What the teacher may change about a material once it is up: its title."""
+
+    class Meta:
+        model = CourseMaterial
+        fields = ("title",)
+        labels = {"title": _("Title")}
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip()
+
+
 class FeedbackForm(forms.ModelForm):
     rating = forms.TypedChoiceField(
         label=_("Your rating"),
@@ -99,6 +113,7 @@ class FeedbackForm(forms.ModelForm):
     class Meta:
         model = Feedback
         fields = ("rating", "comment")
+        field_classes = {"comment": TextareaField}
         widgets = {"comment": forms.Textarea(attrs={"rows": 3, "maxlength": 2000})}
         labels = {"comment": _("Comment (optional)")}
 

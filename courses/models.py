@@ -37,7 +37,12 @@ class Course(models.Model):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     is_active = models.BooleanField(
-        _("active"), default=True, help_text=_("Inactive courses are hidden from the catalogue.")
+        _("active"),
+        default=True,
+        help_text=_(
+            "Untick to close the course: it leaves the catalogue and becomes read-only to its enrolled "
+            "students (no classroom, new feedback or submissions)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -144,6 +149,9 @@ class CourseMaterial(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size in bytes"))
+    # Of the content, computed while the file is written: the same file uploaded twice is refused.
+    # Empty only for a row whose file could not be read when the column was added.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -153,7 +161,10 @@ class CourseMaterial(models.Model):
         verbose_name = _("course material")
         verbose_name_plural = _("course materials")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["course", "-created_at"])]
+        indexes = [
+            models.Index(fields=["course", "-created_at"]),
+            models.Index(fields=["course", "sha256"], name="courses_material_sha256"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -18,6 +18,7 @@ from django.views.generic import ListView
 
 from accounts.models import User
 from accounts.permissions import is_site_admin
+from elearning.pagination import LenientPaginationMixin
 
 from . import permissions, services
 from .access import course_or_deny
@@ -33,7 +34,7 @@ def _deny_unless_searcher(user) -> None:
         raise PermissionDenied(SEARCHERS_ONLY)
 
 
-class PeopleSearchView(LoginRequiredMixin, ListView):
+class PeopleSearchView(LoginRequiredMixin, LenientPaginationMixin, ListView):
     template_name = "courses/people/search.html"
     context_object_name = "people"
     paginate_by = 20

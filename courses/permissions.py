@@ -1,4 +1,10 @@
-"""Who may do what with a course; views, templates and (later) consumers all ask here."""
+"""Who may do what with a course; views, templates and consumers all ask here.
+
+A closed course (``is_active`` off, see ``is_closed``) is read-only: its teacher and its enrolled,
+non-blocked students still open its page, download its materials, read its feedback and
+assignments; nobody joins it, leaves new feedback, submits or chats, and its classroom admits
+only the teacher (``can_take_part``). Everyone else gets 404, as for a course that does not exist.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,14 @@ from django.utils.translation import gettext as _
 from accounts.permissions import is_site_admin, is_student, is_teacher
 
 from .models import Course, CourseBlock, Enrollment
+
+
+CLOSED = _("This course is closed: its materials, feedback and assignments can still be read, but it takes no new students, feedback or submissions, and its classroom is closed.")
+
+
+def is_closed(course: Course) -> bool:
+    """The one rule for a closed course; every permission below that a closing changes asks it."""
+    return not course.is_active
 
 
 def can_create_course(user) -> bool:
@@ -74,18 +88,21 @@ def is_enrolled(user, course: Course) -> bool:
 
 
 def can_view_course(user, course: Course) -> bool:
-    """The course page: public for active courses, except to students blocked from it."""
+    """The course page: public for open courses, except to students blocked from it; a closed
+    course only to its teacher, admins and its enrolled students."""
     if is_owner(user, course) or (user.is_authenticated and user.is_staff):
         return True
-    return course.is_active and not is_blocked_from(user, course)
+    if is_blocked_from(user, course):
+        return False
+    return not is_closed(course) or (is_student(user) and is_enrolled(user, course))
 
 
 def enroll_refusal(user, course: Course) -> str | None:
     """Why ``user`` may not join ``course`` (None: they may; joining twice changes nothing)."""
     if not is_student(user):
         return _("Only students can join courses.")
-    if not course.is_active:
-        return _("This course is not open for enrollment.")
+    if is_closed(course):
+        return CLOSED
     if is_blocked_from(user, course):
         return _("The teacher of this course has blocked you from it.")
     return None
@@ -100,13 +117,16 @@ def roster_add_refusal(student, course: Course) -> str | None:
     """Why the teacher may not put ``student`` in ``course`` (None: they may)."""
     if not is_student(student):
         return _("Only students can be added to a course.")
+    if is_closed(course):
+        return _("This course is closed; open it again to add students.")
     if is_blocked_from(student, course):
         return _("%(name)s is blocked from this course; unblock them first.") % {"name": student}
     return None
 
 
 def can_access_content(user, course: Course) -> bool:
-    """Materials, feedback and the classroom: the teacher and actively enrolled students."""
+    """Reading materials, feedback and assignments: the teacher and actively enrolled students
+    (a closed course included)."""
     if is_owner(user, course):
         return True
     return is_student(user) and is_enrolled(user, course) and not is_blocked_from(user, course)
@@ -117,6 +137,11 @@ def can_see_member_profiles(user, course: Course) -> bool:
     teacher and its actively enrolled students), as the profile page promises, to no one else."""
     return can_access_content(user, course)
 
+def can_take_part(user, course: Course) -> bool:
+    """What a student does in a course beyond reading (feedback, submissions, the classroom):
+    an enrolled, non-blocked student of an open course. Not the teacher (see each use)."""
+    return is_student(user) and can_access_content(user, course) and not is_closed(course)
+
 
 def can_manage_materials(user, course: Course) -> bool:
     return is_owner(user, course)
@@ -126,7 +151,7 @@ can_download_material = can_access_content
 
 
 def can_leave_feedback(user, course: Course) -> bool:
-    return is_student(user) and is_enrolled(user, course) and not is_blocked_from(user, course)
+    return can_take_part(user, course)
 
 
 def can_view_feedback(user, course: Course) -> bool:

@@ -11,8 +11,14 @@ from .models import Course, CourseBlock, CourseMaterial, Enrollment, Feedback
 ACTIVE_STUDENTS = Count("enrollments", filter=Q(enrollments__is_active=True), distinct=True)
 
 
-def course_catalogue(*, search: str = "") -> QuerySet[Course]:
+def course_catalogue(*, search: str = "", viewer=None) -> QuerySet[Course]:
+    """Open courses; for a signed-in ``viewer`` each is annotated ``viewer_enrolled`` (the card's
+    "Enrolled" mark) in the same query."""
     courses = Course.objects.filter(is_active=True).select_related("teacher")
+    if viewer is not None and viewer.is_authenticated:
+        courses = courses.annotate(
+            viewer_enrolled=Exists(Enrollment.objects.filter(course=OuterRef("pk"), student=viewer, is_active=True))
+        )
     if search:
         courses = courses.filter(
             Q(title__icontains=search)
@@ -168,3 +174,8 @@ def statuses_for(*, viewer, limit: int = 30) -> QuerySet[StatusUpdate]:
         .select_related("user")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def material_with_content(*, course: Course, sha256: str) -> CourseMaterial | None:
+    """The course's material whose file has this SHA-256 (the first uploaded), if any."""
+    return CourseMaterial.objects.filter(course=course, sha256=sha256).order_by("created_at", "pk").first()

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import date as date_format
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from . import notices, permissions, signals
+from . import notices, permissions, selectors, signals
 from .models import Course, CourseBlock, CourseMaterial, Enrollment, Feedback, material_storage
 from .uploads import InspectedUpload
 
@@ -52,9 +55,13 @@ def course_update(*, course: Course, **fields) -> Course:
     unknown = set(fields) - editable
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    was_open = not permissions.is_closed(course)
     for name, value in fields.items():
         setattr(course, name, value)
-    _save_course(course)
+    with transaction.atomic():
+        _save_course(course)
+        if was_open and permissions.is_closed(course):
+            signals.course_closed.send(sender=Course, course=course)  # e.g. its classroom empties
     return course
 
 
@@ -167,10 +174,53 @@ def roster_unblock_student(*, course: Course, student: User) -> bool:
     return deleted > 0
 
 
+class DuplicateMaterial(ValidationError):
+    """The course already has a material with exactly this content; ``existing`` is that one."""
+
+    def __init__(self, existing: CourseMaterial):
+        self.existing = existing
+        super().__init__(
+            _(
+                "This file is already in the course as “%(title)s” (uploaded %(date)s), so it was not "
+                "uploaded again and nobody was notified. To rename it, edit that material."
+            ) % {"title": existing.title, "date": date_format(existing.created_at, "DATE_FORMAT")},
+            code="duplicate_material",
+        )
+
+
+class _HashingFile(File):
+    """The upload as the storage reads it, hashed on the way: one pass over the bytes."""
+
+    def __init__(self, file, name: str):
+        super().__init__(file, name)
+        self.sha256 = hashlib.sha256()
+        self.hashed = 0
+
+    def chunks(self, chunk_size=None):
+        for chunk in super().chunks(chunk_size):
+            self.sha256.update(chunk)
+            self.hashed += len(chunk)
+            yield chunk
+
+
+def _content_sha256(upload, hashing: _HashingFile, size: int) -> str:
+    if hashing.hashed == size:
+        return hashing.sha256.hexdigest()
+    # A storage that reads the file some other way than chunks(): hash it once more.
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
 def material_upload(
     *, course: Course, uploaded_by: User, title: str, upload: UploadedFile, inspected: InspectedUpload
 ) -> CourseMaterial:
-    """Store a checked upload (streamed in chunks, under a random name) and tell the students."""
+    """Store a checked upload (streamed in chunks, under a random name) and tell the students.
+
+    Raises ``DuplicateMaterial`` (nothing stored, nobody told) when the course already has a
+    material with the same content: a second copy gives students nothing new but a second notice.
+    """
     material = CourseMaterial(
         course=course,
         uploaded_by=uploaded_by,
@@ -181,14 +231,30 @@ def material_upload(
         size=inspected.size,
     )
     upload.seek(0)
-    material.file.save(inspected.name, upload, save=False)
+    # Wrapped, the upload is copied through chunks() rather than moved from its temporary file:
+    # the copy is the one read that hashes it.
+    hashing = _HashingFile(upload, name=inspected.name)
+    material.file.save(inspected.name, hashing, save=False)
+    material.sha256 = _content_sha256(upload, hashing, inspected.size)
     try:
         with transaction.atomic():
+            # Uploads to one course take turns here, so two copies sent at once cannot both pass.
+            list(Course.objects.select_for_update().filter(pk=course.pk).values_list("pk"))
+            existing = selectors.material_with_content(course=course, sha256=material.sha256)
+            if existing is not None:
+                raise DuplicateMaterial(existing)
             material.save()
             notices.material_uploaded(course=course, title=material.title)
     except Exception:
         _delete_files([material.file.name])  # nothing half-saved: no row, no orphan file
         raise
+    return material
+
+
+def material_update(*, material: CourseMaterial, title: str) -> CourseMaterial:
+    """The teacher renames a material. Only the title changes; students are not notified."""
+    material.title = title
+    material.save(update_fields=["title"])
     return material
 
 

@@ -11,6 +11,10 @@ from django.dispatch import Signal
 # Keyword arguments: course (Course), user_id (int).
 access_revoked = Signal()
 
+# A course was closed (``is_active`` turned off; sent inside the saving transaction): its students
+# lose the classroom (``permissions.can_take_part``). Keyword arguments: course (Course).
+course_closed = Signal()
+
 # A course is about to be deleted (sent inside the deletion transaction, before the delete).
 # Keyword arguments: course (Course).
 course_deleted = Signal()

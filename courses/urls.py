@@ -27,6 +27,7 @@ urlpatterns = [
         name="material_upload_cancel",
     ),
     path("<int:pk>/materials/<int:material_id>/", views.material_download, name="material_download"),
+    path("<int:pk>/materials/<int:material_id>/edit/", views.material_edit, name="material_edit"),
     path("<int:pk>/materials/<int:material_id>/delete/", views.material_delete, name="material_delete"),
     path("<int:pk>/feedback/", views.feedback, name="feedback"),
 ]

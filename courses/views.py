@@ -18,19 +18,20 @@ from django.views.generic import CreateView, DeleteView, ListView, UpdateView
 
 from accounts.models import User
 from elearning.confirm import post_or_confirm
+from elearning.pagination import LenientPaginationMixin
 
 from . import downloads, permissions, selectors, services, upload_limits
 from .access import course_or_deny
-from .forms import CourseForm, FeedbackForm, MaterialForm, RosterAddForm
+from .forms import CourseForm, FeedbackForm, MaterialEditForm, MaterialForm, RosterAddForm
 from .models import Course, CourseMaterial
 
-class CatalogueView(ListView):
+class CatalogueView(LenientPaginationMixin, ListView):
     template_name = "courses/catalogue.html"
     paginate_by = 12
     context_object_name = "courses"
 
     def get_queryset(self):
-        return selectors.course_catalogue(search=self.request.GET.get("q", "").strip()[:100])
+        return selectors.course_catalogue(search=self.request.GET.get("q", "").strip()[:100], viewer=self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(q=self.request.GET.get("q", "").strip()[:100], **kwargs)
@@ -101,6 +102,7 @@ def course_detail(request, pk: int):
         "can_enroll": permissions.can_enroll(user, course),
         "can_access_content": permissions.can_access_content(user, course),
         "can_view_feedback": permissions.can_view_feedback(user, course),
+        "is_closed": permissions.is_closed(course),
     }
     if context["is_owner"]:
         context["student_count"] = selectors.roster(course=course).count()
@@ -141,7 +143,8 @@ def course_enroll(request, pk: int):
         joined = services.enrollment_enroll(student=request.user, course=course)
     except services.EnrollmentError as error:
         messages.error(request, str(error))
-        return redirect("courses:catalogue") if permissions.is_blocked_from(request.user, course) else redirect(course)
+        # Blocked, or a closed course they cannot see: back to the catalogue, not to a 403/404.
+        return redirect(course) if permissions.can_view_course(request.user, course) else redirect("courses:catalogue")
     if joined:
         messages.success(request, _("You joined “%(title)s”.") % {"title": course.title})
     return redirect(course)
@@ -261,13 +264,17 @@ def _material_upload_protected(request, course, limit):
         return _render_material_form(request, course, _too_large_form(limit, request.POST), status=413)
     if not form.is_valid():
         return _render_material_form(request, course, form, status=400)
-    material = services.material_upload(
-        course=course,
-        uploaded_by=request.user,
-        title=form.cleaned_data["title"],
-        upload=form.cleaned_data["file"],
-        inspected=form.inspected,
-    )
+    try:
+        material = services.material_upload(
+            course=course,
+            uploaded_by=request.user,
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["file"],
+            inspected=form.inspected,
+        )
+    except services.DuplicateMaterial as duplicate:
+        form.add_error("file", duplicate)
+        return _render_material_form(request, course, form, status=409)
     messages.success(request, _("“%(title)s” uploaded.") % {"title": material.title})
     url = reverse("courses:detail", args=[course.pk]) + "#materials"
     if _wants_json(request):
@@ -281,6 +288,20 @@ def material_download(request, pk: int, material_id: int):
     material = get_object_or_404(CourseMaterial, pk=material_id, course=course)
     inline = request.GET.get("view") == "1" and material.opens_in_browser
     return downloads.material_response(request, material, inline=inline)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def material_edit(request, pk: int, material_id: int):
+    course = course_or_deny(request.user, pk, permissions.can_manage_materials)
+    material = get_object_or_404(CourseMaterial, pk=material_id, course=course)
+    form = MaterialEditForm(request.POST or None, instance=material)
+    if request.method == "POST" and form.is_valid():
+        services.material_update(material=material, title=form.cleaned_data["title"])
+        messages.success(request, _("“%(title)s” saved.") % {"title": material.title})
+        return redirect(reverse("courses:detail", args=[course.pk]) + "#materials")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "courses/material_edit.html", {"course": course, "material": material, "form": form}, status=status)
 
 
 @require_POST
@@ -299,9 +320,10 @@ def material_delete(request, pk: int, material_id: int):
 @login_required
 def feedback(request, pk: int):
     """The student's own feedback on the course: one per student, editable."""
-    course = course_or_deny(request.user, pk, permissions.can_view_course)
-    if not permissions.can_leave_feedback(request.user, course):
-        raise PermissionDenied(_("Only students enrolled in this course can leave feedback."))
+    course = course_or_deny(
+        request.user, pk, permissions.can_leave_feedback,
+        refusal=_("Only students enrolled in this course can leave feedback."),
+    )
     mine = selectors.student_feedback(course=course, student=request.user)
     form = FeedbackForm(request.POST or None, instance=mine)
     if request.method == "POST" and form.is_valid():

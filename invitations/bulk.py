@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from courses import permissions as course_permissions
 from courses.models import Course, CourseBlock, Enrollment
 from courses.selectors import courses_taught
 
@@ -167,6 +168,9 @@ def classify(*, user, rows: list[dict], names_optional: bool = False) -> list[Ou
                 continue
             if role != Invitation.Role.STUDENT:
                 error(_("Only students can be enrolled in a course: leave course_code empty for a teacher."))
+                continue
+            if course_permissions.is_closed(course):
+                error(_("%(course)s is closed: open it again to invite students to it.") % {"course": course.code})
                 continue
             outcome.course_id = course.pk
         key = email.lower()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import user_create
+from courses import permissions as course_permissions
 from courses.models import Course
 from courses.services import EnrollmentError, enrollment_enroll, roster_add_student
 
@@ -202,6 +203,8 @@ def _enroll(invitation: Invitation, user: User) -> str | None:
         return None
     if not user.is_student:
         return _("Teacher accounts are not enrolled in courses.")
+    if course_permissions.is_closed(invitation.course):  # said to the student, not the teacher's words
+        return course_permissions.CLOSED
     try:
         roster_add_student(course=invitation.course, student=user)
     except EnrollmentError as refusal:

@@ -28,6 +28,7 @@ from accounts.models import User
 from courses import permissions as course_permissions
 from courses.access import course_or_deny
 from courses.selectors import courses_taught
+from elearning.pagination import LenientPaginationMixin
 from courses.services import EnrollmentError
 from elearning.confirm import post_or_confirm
 from elearning.parsing import parse_id
@@ -54,7 +55,7 @@ def _inviter_or_deny(request) -> None:
 
 
 @method_decorator(never_cache, name="dispatch")  # the page holds live links
-class InvitationListView(InviterRequiredMixin, ListView):
+class InvitationListView(InviterRequiredMixin, LenientPaginationMixin, ListView):
     template_name = "invitations/invitation_list.html"
     context_object_name = "invitations"
     paginate_by = 25
@@ -444,6 +445,9 @@ def join(request, code: str):
         return render(request, "invitations/join_invalid.html", status=404)
     course = link.course
     user = request.user
+    if course_permissions.is_closed(course) and not course_permissions.is_enrolled(user, course):
+        refusal = course_permissions.CLOSED  # before sign-up: nobody makes an account for nothing
+        return render(request, "invitations/join.html", {"link": link, "course": course, "refusal": refusal}, status=403)
     if not user.is_authenticated:
         # Kept through sign-up or login: receivers.join_after_login enrolls them then.
         request.session[JOIN_SESSION_KEY] = link.code

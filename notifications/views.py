@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from elearning.confirm import post_or_confirm
+from elearning.pagination import LenientPaginationMixin
 
 from . import selectors, services
 from .models import Notification, is_site_path
 
 
-class NotificationCentreView(LoginRequiredMixin, ListView):
+class NotificationCentreView(LoginRequiredMixin, LenientPaginationMixin, ListView):
     template_name = "notifications/centre.html"
     context_object_name = "notifications"
     paginate_by = 20
@@ -24,11 +25,6 @@ class NotificationCentreView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         return selectors.notifications_for(user=self.request.user)
 
-    def paginate_queryset(self, queryset, page_size):
-        # A stale or mangled ?page= shows the nearest real page instead of a 404.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
 
 
 def safe_link(request, link: str) -> str | None:

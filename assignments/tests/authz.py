@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 
 from assignments import services
 from assignments.models import GenerationRun
+from courses.tests.authz import closed_course
 from courses.tests.factories import CourseFactory
 from elearning.testing.authz import (
     FORBIDDEN,
@@ -57,6 +58,18 @@ def draft(w):
 
 def deck(w):
     return _cached(w, "deck", lambda w: deck_with(course=w.course, published=True))
+
+
+def closed_quiz(w):
+    return _cached(w, "closed_quiz", lambda w: quiz_with(course=w.inactive_course, published=True))
+
+
+def closed_base(w):
+    return f"/courses/{w.inactive_course.pk}/assignments/"
+
+
+def all_answered(w):
+    return {f"q{question.pk}": "0" for question in closed_quiz(w).questions.all()}
 
 
 def foreign_quiz(w):
@@ -141,6 +154,13 @@ MATRIX = {
     # not submit (the same page, refused); everyone else is kept out of the course.
     "assignments:submit POST": Case(at(quiz, "submit/"), members(BAD_REQUEST), method="post"),
     "assignments:submit draft POST": Case(at(draft, "submit/"), members(BAD_REQUEST, enrolled=NOT_FOUND), method="post"),
+    # A closed course's assignments are read, never submitted: a full answer sheet is refused.
+    "assignments:list inactive": Case(closed_base, closed_course(OK, OK)),
+    "assignments:detail inactive": Case(lambda w: f"{closed_base(w)}{closed_quiz(w).pk}/", closed_course(OK, OK)),
+    "assignments:submit inactive POST": Case(
+        lambda w: f"{closed_base(w)}{closed_quiz(w).pk}/submit/", closed_course(BAD_REQUEST, BAD_REQUEST),
+        method="post", data=all_answered,
+    ),
     "assignments:result": Case(at(submitted_quiz, "result/"), members(OK, enrolled=OK) | {"teacher": NOT_FOUND}),
     "assignments:submissions": Case(at(quiz, "submissions/"), owner_only(OK)),
     "assignments:submissions_csv": Case(lambda w: f"{base(w)}{quiz(w).pk}/submissions.csv", owner_only(OK)),

@@ -434,6 +434,28 @@ def test_blocking_removing_and_unenrolling_close_that_students_classroom(room):
     run(scenario)
 
 
+def test_closing_the_course_closes_its_students_sockets_and_keeps_the_teacher(room):
+    """The teacher unticks "active" (courses.services.course_update): the students are told the
+    course is closed (4410) and cannot come back; the teacher stays (permissions.can_enter)."""
+
+    async def scenario():
+        student, teacher = Socket(room.course.pk, room.student), Socket(room.course.pk, room.teacher)
+        await student.open()
+        await teacher.open()
+        await database_sync_to_async(course_services.course_update)(course=room.course, is_active=False)
+        assert await student.closed_with() == events.CLOSE_COURSE_CLOSED
+        await student.close()
+        assert await Socket(room.course.pk, room.student).refused_with() == events.CLOSE_COURSE_CLOSED
+        await teacher.send({"type": "ping"})
+        assert (await teacher.receive_type("pong"))["type"] == "pong"
+        await teacher.close()
+        again = Socket(room.course.pk, room.teacher)
+        await again.open()
+        await again.close()
+
+    run(scenario)
+
+
 def test_an_account_blocked_by_an_admin_leaves_every_classroom_at_once(room):
     from accounts.services import user_set_blocked
 

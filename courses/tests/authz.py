@@ -27,6 +27,23 @@ def enrolled_only(expect: Expect) -> dict[str, Expect]:
     return {**only(expect, "enrolled", others=FORBIDDEN), "anonymous": TO_LOGIN}
 
 
+def closed_course(teacher: Expect, enrolled: Expect, *, anonymous: Expect = TO_LOGIN) -> dict[str, Expect]:
+    """A closed course: read-only to its teacher and enrolled students; "not found" to students
+    and teachers outside it; the blocked are told so, admins refused (they see the course page)."""
+    return {
+        **everyone(NOT_FOUND),
+        "anonymous": anonymous,
+        "blocked": FORBIDDEN,
+        "admin": FORBIDDEN,
+        "teacher": teacher,
+        "enrolled": enrolled,
+    }
+
+
+def inactive_url(suffix=""):
+    return lambda w: f"/courses/{w.inactive_course.pk}/{suffix}"
+
+
 def post_only(url):
     return Case(url, everyone(NOT_ALLOWED))
 
@@ -59,10 +76,17 @@ MATRIX = {
         {**only(OK, "teacher", "other_teacher", "admin", others=FORBIDDEN), "anonymous": TO_LOGIN},
     ),
     "courses:detail": Case(course_url(), {**everyone(OK), "blocked": FORBIDDEN}),
-    # Inactive courses are hidden from everyone but their teacher (and admins).
-    "courses:detail inactive": Case(
-        lambda w: f"/courses/{w.inactive_course.pk}/",
-        {**only(OK, "teacher", "admin", others=NOT_FOUND)},
+    # A closed course: its teacher, admins and its enrolled students read it; the rest: 404.
+    "courses:detail inactive": Case(inactive_url(), {**closed_course(OK, OK, anonymous=NOT_FOUND), "admin": OK}),
+    "courses:edit inactive": Case(inactive_url("edit/"), closed_course(OK, FORBIDDEN)),
+    "courses:roster inactive": Case(inactive_url("roster/"), closed_course(OK, FORBIDDEN)),
+    # Nobody joins a closed course: everyone is sent back with a message, nothing changes.
+    "courses:enroll inactive POST": Case(
+        inactive_url("enroll/"), {**everyone(redirect("/courses/")), "anonymous": TO_LOGIN}, method="post", changes=(),
+    ),
+    "courses:unenroll inactive POST": Case(
+        inactive_url("unenroll/"), {**everyone(TO_COURSE), "anonymous": TO_LOGIN}, method="post",
+        changes=("enrolled",),
     ),
     "courses:edit": Case(course_url("edit/"), owner_only(OK)),
     "courses:delete": Case(course_url("delete/"), owner_only(OK)),
@@ -128,7 +152,27 @@ MATRIX = {
         lambda w: f"/courses/{w.course.pk}/materials/{w.foreign_material.pk}/delete/",
         owner_only(NOT_FOUND), method="post",
     ),
+    "courses:material_upload inactive": Case(inactive_url("materials/new/"), closed_course(OK, FORBIDDEN)),
+    "courses:material_download inactive": Case(lambda w: w.inactive_material.get_absolute_url(), closed_course(OK, OK)),
+    "courses:material_edit": Case(lambda w: f"{w.material.get_absolute_url()}edit/", owner_only(OK)),
+    "courses:material_edit POST": Case(
+        lambda w: f"{w.material.get_absolute_url()}edit/", owner_only(TO_COURSE), method="post",
+        data={"title": "Renamed"},
+    ),
+    "courses:material_edit foreign POST": Case(
+        lambda w: f"/courses/{w.course.pk}/materials/{w.foreign_material.pk}/edit/",
+        owner_only(NOT_FOUND), method="post", data={"title": "Renamed"},
+    ),
+    "courses:material_edit inactive POST": Case(
+        lambda w: f"{w.inactive_material.get_absolute_url()}edit/", closed_course(TO_COURSE, FORBIDDEN),
+        method="post", data={"title": "Renamed"},
+    ),
     "courses:feedback": Case(course_url("feedback/"), enrolled_only(OK)),
+    # Feedback on a closed course is read on its page; none is left (the teacher never leaves any).
+    "courses:feedback inactive": Case(inactive_url("feedback/"), closed_course(FORBIDDEN, FORBIDDEN)),
+    "courses:feedback inactive POST": Case(
+        inactive_url("feedback/"), closed_course(FORBIDDEN, FORBIDDEN), method="post", data={"rating": "4"},
+    ),
     "courses:feedback POST": Case(
         course_url("feedback/"), enrolled_only(TO_COURSE), method="post", data={"rating": "4", "comment": "Good"}
     ),

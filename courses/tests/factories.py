@@ -1,3 +1,5 @@
+import hashlib
+
 import factory
 
 from accounts.tests.factories import StudentFactory, TeacherFactory
@@ -30,6 +32,13 @@ class CourseBlockFactory(factory.django.DjangoModelFactory):
     course = factory.SubFactory(CourseFactory)
 
 
+def _sha256(file) -> str:
+    file.seek(0)
+    digest = hashlib.sha256(file.read()).hexdigest()
+    file.seek(0)
+    return digest
+
+
 class MaterialFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CourseMaterial
@@ -41,6 +50,7 @@ class MaterialFactory(factory.django.DjangoModelFactory):
     original_name = "handout.pdf"
     size = factory.LazyAttribute(lambda m: m.file.size)
     file = factory.django.FileField(filename="handout.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    sha256 = factory.LazyAttribute(lambda m: _sha256(m.file))
     uploaded_by = factory.LazyAttribute(lambda m: m.course.teacher)
 
 

@@ -49,7 +49,7 @@ def test_enroll_unenroll_reenroll_keeps_one_row(student):
     "setup,message",
     [
         (lambda s, c: services.roster_block_student(course=c, student=s, blocked_by=c.teacher), "blocked"),
-        (lambda s, c: Course.objects.filter(pk=c.pk).update(is_active=False), "not open"),
+        (lambda s, c: Course.objects.filter(pk=c.pk).update(is_active=False), "course is closed"),
     ],
     ids=["blocked", "inactive"],
 )

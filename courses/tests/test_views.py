@@ -108,8 +108,7 @@ def test_catalogue_search_and_pagination(client, teacher):
     first = client.get("/courses/")
     assert first.context["paginator"].count == 14
     assert client.get("/courses/", {"page": 2}).status_code == 200
-    assert client.get("/courses/", {"page": 99}).status_code == 404
-    assert client.get("/courses/", {"page": "abc"}).status_code == 404
+    assert client.get("/courses/", {"page": 99}).context["page_obj"].number == 2  # the nearest page (test_catalogue)
     assert "Hidden" not in first.content.decode()
 
 

@@ -160,13 +160,20 @@ def world(db, settings, tmp_path):
     course_services.enrollment_enroll(student=enrolled, course=course)
     blocked = StudentFactory(username="m_blocked")
     course_services.roster_block_student(course=course, student=blocked, blocked_by=teacher)
+    # A closed course with the same people: "enrolled" is in it, "blocked" was blocked from it.
+    inactive_course = CourseFactory(teacher=teacher)
+    course_services.enrollment_enroll(student=enrolled, course=inactive_course)
+    course_services.roster_block_student(course=inactive_course, student=blocked, blocked_by=teacher)
+    inactive_material = MaterialFactory(course=inactive_course)
+    course_services.course_update(course=inactive_course, is_active=False)
     return SimpleNamespace(
         anonymous=None,
         student=student,
         enrolled=enrolled,
         blocked=blocked,
         course=course,
-        inactive_course=CourseFactory(teacher=teacher, is_active=False),
+        inactive_course=inactive_course,
+        inactive_material=inactive_material,
         material=MaterialFactory(course=course),
         foreign_material=MaterialFactory(),
         teacher=teacher,

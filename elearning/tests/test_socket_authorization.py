@@ -68,8 +68,9 @@ NOT_FOUND = closed(classroom_events.CLOSE_NOT_FOUND)
 SOCKET_MATRIX = {
     # A lesson, not a public page: admins and other teachers are refused too.
     "classroom": SocketCase(CLASSROOM, lambda w: f"/ws/classroom/{w.course.pk}/", classroom_members(FORBIDDEN)),
-    # As the classroom page (courses.access): a course closed to the public is "not found" to
-    # those who cannot see it; a block and an admin's view still say "forbidden".
+    # As the classroom page (courses.access): a closed course is "not found" to those who cannot
+    # see it; a block and an admin's view still say "forbidden"; its enrolled students are told
+    # the course is closed; its teacher still gets in (permissions.can_enter).
     "classroom of an inactive course": SocketCase(
         CLASSROOM,
         lambda w: f"/ws/classroom/{w.inactive_course.pk}/",
@@ -77,6 +78,7 @@ SOCKET_MATRIX = {
             **classroom_members(NOT_FOUND),
             "blocked": FORBIDDEN,
             "admin": FORBIDDEN,
+            "enrolled": closed(classroom_events.CLOSE_COURSE_CLOSED),
         },
     ),
     "classroom of no course": SocketCase(

@@ -59,6 +59,13 @@ def accept_url(w):
     return url(_invitation(w, email="fresh@pupils.test"))
 
 
+def closed_join_url(w):
+    from invitations.models import JoinLink
+
+    JoinLink.objects.get_or_create(course=w.inactive_course, defaults={"code": "CLOSED22"})
+    return "/join/CLOSED22/"
+
+
 def join_url(w):
     from invitations.models import JoinLink
 
@@ -114,5 +121,11 @@ MATRIX = {
             "student": OK,
             "enrolled": redirect("/courses/"),
         },
+    ),
+    # A closed course's link says so to everyone (visitors before they sign up); its enrolled
+    # students are sent to its page, which they can still read.
+    "join inactive": Case(closed_join_url, {**everyone(FORBIDDEN), "enrolled": redirect("/courses/")}),
+    "join inactive POST": Case(
+        closed_join_url, {**everyone(FORBIDDEN), "enrolled": redirect("/courses/")}, method="post", changes=(),
     ),
 }
