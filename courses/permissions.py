@@ -137,6 +137,7 @@ def can_see_member_profiles(user, course: Course) -> bool:
     teacher and its actively enrolled students), as the profile page promises, to no one else."""
     return can_access_content(user, course)
 
+
 def can_take_part(user, course: Course) -> bool:
     """What a student does in a course beyond reading (feedback, submissions, the classroom):
     an enrolled, non-blocked student of an open course. Not the teacher (see each use)."""
