@@ -111,13 +111,17 @@ def _complete(request, course, upload):
             chunked_uploads.discard(upload)
             errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
             return _errors(errors, 400)
-        material = services.material_upload(
-            course=course,
-            uploaded_by=request.user,
-            title=form.cleaned_data["title"],
-            upload=form.cleaned_data["file"],
-            inspected=form.inspected,
-        )
+        try:
+            material = services.material_upload(
+                course=course,
+                uploaded_by=request.user,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                inspected=form.inspected,
+            )
+        except services.DuplicateMaterial as duplicate:
+            chunked_uploads.discard(upload)
+            return _errors({"file": [str(duplicate)]}, 409)
     chunked_uploads.mark_complete(upload, material_id=material.pk)
     messages.success(request, _("“%(title)s” uploaded.") % {"title": material.title})
     return JsonResponse({**_state(course, upload), "id": material.pk}, status=201)

@@ -175,3 +175,21 @@ def test_the_cron_command_deletes_uploads_past_their_expiry(login, teacher, cour
     os.utime(meta, (old, old))
     call_command("material_uploads")
     assert partial_files() == []
+
+
+def test_the_same_file_sent_again_in_pieces_is_refused_as_a_duplicate(login, teacher, course):
+    content = pdf_bytes(10)
+    client = login(teacher)
+
+    def upload_whole(fingerprint):
+        upload = start(client, course, "Notes.pdf", content, fingerprint=fingerprint).json()
+        for offset in range(0, len(content), PIECE):
+            answer = send(client, upload["url"], offset, content[offset : offset + PIECE])
+        return upload["id"], answer
+
+    assert upload_whole("first")[1].status_code == 201
+    second, again = upload_whole("second")
+    assert again.status_code == 409
+    assert "already" in again.json()["errors"]["file"][0]
+    assert CourseMaterial.objects.filter(course=course).count() == 1
+    assert not [name for name in partial_files() if name.startswith(second)]  # nothing kept of it
