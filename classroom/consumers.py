@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from elearning.consumers import SiteConsumer
-from elearning.ratelimit import TokenBucket
+from elearning.ratelimit import TokenBucket, window_allows
 
 from . import audio, events, permissions, selectors, services
 from .online import online_frames
@@ -33,13 +34,17 @@ logger = logging.getLogger(__name__)
 
 TOO_MANY_MESSAGES = _("Slow down: too many messages.")
 TOO_MUCH_AUDIO = _("Too much audio data.")
+SERVER_ERROR = _("Something went wrong with your last action. Try again.")
 
 
 @database_sync_to_async
 def _enter(*, course_id: int, user_id: int, channel_name: str, after: int | None) -> tuple[bool, dict]:
     """Record the socket and read what the page needs, in one trip to the database thread.
-    Returns (whether this is the user's first socket in the room, the state)."""
-    first = services.presence_enter(course_id=course_id, user_id=user_id, channel_name=channel_name)
+    Returns (whether this is the user's first socket in the room, the state); raises
+    ``services.TooManySockets``."""
+    first = services.presence_enter(
+        course_id=course_id, user_id=user_id, channel_name=channel_name, max_sockets=settings.CLASSROOM_MAX_SOCKETS_PER_USER
+    )
     return first, selectors.classroom_state(course_id=course_id, after=after)
 
 
@@ -55,6 +60,7 @@ class Route:
 class ClassroomConsumer(SiteConsumer):
     ready = False  # frames are handled only while this is set
     joined = False  # groups and presence to clean up on disconnect
+    heartbeat: asyncio.Task | None = None
 
     async def connect(self):
         # Accept first: a refusal before the handshake reaches the page as a bare failure, while
@@ -83,12 +89,15 @@ class ClassroomConsumer(SiteConsumer):
         await self.channel_layer.group_add(events.user_group(self.course_id, self.user.pk), self.channel_name)
         self.joined = True
         self.heartbeat = asyncio.create_task(self._heartbeat())
-        first, state = await _enter(
-            course_id=self.course_id,
-            user_id=self.user.pk,
-            channel_name=self.channel_name,
-            after=parse_after(self.scope.get("query_string", b"")),
-        )
+        try:
+            first, state = await _enter(
+                course_id=self.course_id,
+                user_id=self.user.pk,
+                channel_name=self.channel_name,
+                after=parse_after(self.scope.get("query_string", b"")),
+            )
+        except services.TooManySockets:
+            return await self.close(code=events.CLOSE_TOO_MANY_SOCKETS)
         online_frames.put(self.course_id, state["online"])
         self.seat = permissions.Seat(username=self.user.username, is_teacher=is_teacher, draw=state["draw"])
         pieces = events.board_pieces(state.pop("board"))
@@ -101,19 +110,32 @@ class ClassroomConsumer(SiteConsumer):
             await self._presence("join")
 
     async def disconnect(self, code):
+        """Runs once however the socket ended (``SiteConsumer.release``), even after a failed
+        handshake; each step is tried on its own, so one failure does not leave a ghost."""
         self.ready = False
         if not self.joined:
             return
         self.joined = False
-        self.heartbeat.cancel()
-        try:
-            await self._finish_open_strokes()
-        except Exception:  # noqa: BLE001 - the socket is going either way; its presence must too
-            logger.exception("classroom %s: could not store an unfinished stroke", self.course_id)
+        if self.heartbeat is not None:
+            self.heartbeat.cancel()
+        steps = [
+            ("store an unfinished stroke", self._finish_open_strokes),
+            ("leave its groups", self._leave_groups),
+            ("forget its presence", self._leave_presence),
+        ]
+        if self.audio_on:
+            steps.insert(0, ("turn the microphone off", lambda: self._audio_state(False)))
+        for what, step in steps:
+            try:
+                await step()
+            except Exception:  # noqa: BLE001 - the socket is going either way; the rest must too
+                logger.exception("classroom %s: could not %s", self.course_id, what)
+
+    async def _leave_groups(self):
         await self.channel_layer.group_discard(self.room, self.channel_name)
         await self.channel_layer.group_discard(events.user_group(self.course_id, self.user.pk), self.channel_name)
-        if self.audio_on:
-            await self._audio_state(False)
+
+    async def _leave_presence(self):
         last = await database_sync_to_async(services.presence_leave)(
             course_id=self.course_id, user_id=self.user.pk, channel_name=self.channel_name
         )
@@ -129,29 +151,37 @@ class ClassroomConsumer(SiteConsumer):
             return await self._receive_audio(bytes_data)
         try:
             message = parse_frame(text_data or "")
-            kind = message["type"]
-            route = self.ROUTES[kind]
-            if not self.buckets[route.bucket].allow():
-                return await self._refuse("rate_limited", TOO_MANY_MESSAGES)
-            self.refused_in_a_row = 0
-            if not permissions.can_perform(kind, self.seat):
-                return await self._error("not_allowed", permissions.refusal(kind))
+        except ProtocolError as error:
+            # Invalid frames cost like any other: nobody floods with garbage for free.
+            if await self._admit("other"):
+                await self._error(error.code, error.message)
+            return
+        kind = message["type"]
+        route = self.ROUTES[kind]
+        if not await self._admit(route.bucket):
+            return
+        if not permissions.can_perform(kind, self.seat):
+            return await self._error("not_allowed", permissions.refusal(kind))
+        try:
             await route.handler(self, message)
         except ProtocolError as error:
             await self._error(error.code, error.message)
         except ValidationError as error:
             await self._error("invalid", " ".join(error.messages))
 
+    async def frame_failed(self):
+        # Anything else a handler raised was logged by SiteConsumer.dispatch; the socket stays.
+        await self._error("server_error", SERVER_ERROR)
+
     async def _receive_audio(self, data: bytes):
+        if not await self._admit("audio"):
+            return
         if not permissions.can_perform("audio_data", self.seat):
             return await self._error("not_allowed", permissions.refusal("audio_data"))
         try:
             check_audio(data)
         except ProtocolError as error:
             return await self._error(error.code, error.message)
-        if not self.buckets["audio"].allow():
-            return await self._refuse("rate_limited", TOO_MUCH_AUDIO)
-        self.refused_in_a_row = 0
         if not self.audio_on:
             return  # frames still in flight after "stop"; dropped without a word
         await self._group_send(events.audio_frame(data, ts=time.time(), sender=self.channel_name))
@@ -302,6 +332,23 @@ class ClassroomConsumer(SiteConsumer):
 
     async def _error(self, code: str, message):
         await self.send_json(events.error(code, message))
+
+    async def _admit(self, bucket: str) -> bool:
+        """Whether a frame fits this socket's rate (``CLASSROOM_RATE_LIMITS``) and that of all
+        this user's sockets in this classroom on every process (``CLASSROOM_USER_RATE_LIMITS``,
+        counted in the cache; let through when the cache is down). A refused frame is dropped."""
+        if self.buckets[bucket].allow() and await self._shared_allows(bucket):
+            self.refused_in_a_row = 0
+            return True
+        await self._refuse("rate_limited", TOO_MUCH_AUDIO if bucket == "audio" else TOO_MANY_MESSAGES)
+        return False
+
+    async def _shared_allows(self, bucket: str) -> bool:
+        limit, seconds = settings.CLASSROOM_USER_RATE_LIMITS[bucket]
+        # A worker thread, not the database thread the handlers queue on (see SiteConsumer).
+        return await sync_to_async(window_allows, thread_sensitive=False)(
+            f"classroom:{self.course_id}:{self.user.pk}:{bucket}", limit=limit, seconds=seconds
+        )
 
     async def _refuse(self, code: str, message):
         """A frame over the rate limit is dropped; a client that keeps flooding is closed."""

@@ -53,6 +53,7 @@ def room(request, course_id: int):
                 events.CLOSE_NOT_FOUND,
                 events.CLOSE_REMOVED,
                 events.CLOSE_FLOOD,
+                events.CLOSE_TOO_MANY_SOCKETS,
             ],
             "text": {
                 "connected": _("Connected"),
@@ -83,6 +84,9 @@ def room(request, course_id: int):
                 str(events.CLOSE_NOT_FOUND): _("This course no longer exists."),
                 str(events.CLOSE_REMOVED): _("The teacher removed you from this course, so you have left the classroom."),
                 str(events.CLOSE_FLOOD): _("You sent too many messages too quickly and were disconnected. Reload the page to rejoin."),
+                str(events.CLOSE_TOO_MANY_SOCKETS): _(
+                    "You have the classroom open in too many tabs or windows. Close some of them, then reload this page."
+                ),
             },
         },
     }

@@ -172,7 +172,18 @@ CLASSROOM_RATE_LIMITS = {
     "audio": (60.0, 120.0),  # 20 ms frames are 50 per second
     "other": (10.0, 30.0),
 }
+# All of one user's sockets in one classroom together, on every process (counted in the cache;
+# not enforced while the cache is down): (frames, per so many seconds).
+CLASSROOM_USER_RATE_LIMITS = {
+    "chat": (env.int("CLASSROOM_USER_CHAT_LIMIT", default=15), 10),
+    "board": (env.int("CLASSROOM_USER_BOARD_LIMIT", default=240), 2),
+    "audio": (120, 2),
+    "other": (60, 2),
+}
+# Invalid and binary frames count too; a socket refused this many frames in a row is closed.
 CLASSROOM_FLOOD_CLOSE_AFTER = env.int("CLASSROOM_FLOOD_CLOSE_AFTER", default=200)
+# Open classroom sockets per user, all classrooms together; the next one is closed with 4029.
+CLASSROOM_MAX_SOCKETS_PER_USER = env.int("CLASSROOM_MAX_SOCKETS_PER_USER", default=8)
 # The HTTP chat fallback: messages per user and course per minute (shared through the cache).
 CLASSROOM_HTTP_CHAT_PER_MINUTE = env.int("CLASSROOM_HTTP_CHAT_PER_MINUTE", default=30)
 CLASSROOM_BOARD_MAX_ACTIONS = env.int("CLASSROOM_BOARD_MAX_ACTIONS", default=500)
