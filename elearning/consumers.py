@@ -146,8 +146,11 @@ def origin_allowed(scope) -> bool:
     if origin in trusted:
         return True
     parsed = urlsplit(origin)
+    # "https://*.example.com" allows every subdomain (as CsrfViewMiddleware reads it).
     return any(
-        "*" in value and urlsplit(value).scheme == parsed.scheme and is_same_domain(parsed.netloc, urlsplit(value).netloc)
+        "*" in value
+        and urlsplit(value).scheme == parsed.scheme
+        and is_same_domain(parsed.netloc, urlsplit(value).netloc.lstrip("*"))
         for value in trusted
     )
 

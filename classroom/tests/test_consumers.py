@@ -407,7 +407,10 @@ def test_a_failing_layer_event_is_logged_and_the_socket_stays(room, expect_handl
         student = Socket(room.course.pk, room.student)
         await student.open()
         assert len(_live_heartbeats()) == 1
-        await get_channel_layer().group_send(events.room_group(room.course.pk), {"type": "classroom.permission", "message": {}})
+        layer, group = get_channel_layer(), events.room_group(room.course.pk)
+        await layer.group_send(group, {"type": "classroom.permission", "message": {}})
+        await layer.group_send(group, events.relay(events.CHAT, {"type": "chat", "message": "after it"}))
+        assert (await student.receive_type("chat"))["message"] == "after it"  # in order, so the first ran
         await student.send({"type": "ping"})
         assert await student.receive_type("pong") == {"type": "pong"}
         await student.close()
