@@ -440,6 +440,100 @@ def test_chat_flood_is_rate_limited_and_a_relentless_flood_is_disconnected(room,
     assert ChatMessage.objects.count() == 5
 
 
+def test_all_of_a_users_sockets_share_one_rate_limit(room, settings):
+    """Ten sockets used to mean ten times the per-socket limit (8,220 strokes in 10 s)."""
+    settings.CLASSROOM_RATE_LIMITS = {**settings.CLASSROOM_RATE_LIMITS, "board": (1000, 1000)}
+    settings.CLASSROOM_USER_RATE_LIMITS = {**settings.CLASSROOM_USER_RATE_LIMITS, "board": (10, 60)}
+
+    async def scenario():
+        sockets = [Socket(room.course.pk, room.teacher) for _ in range(3)]
+        for socket in sockets:
+            await socket.open()
+        for n in range(8):
+            for k, socket in enumerate(sockets):
+                await socket.send({"type": "draw", "sid": f"s{k}n{n}", "tool": "line", "points": [0, 0, 1, 1], "end": True})
+        for socket in sockets:
+            assert (await socket.receive_type("error"))["code"] == "rate_limited"
+            await socket.send({"type": "ping"})
+            await socket.receive_type("pong")  # every stroke before it has been handled
+        # Another user's sockets have their own allowance.
+        await database_sync_to_async(services.draw_permission_set)(course=room.course, everyone=True, username=None, allowed=None)
+        student = Socket(room.course.pk, room.student)
+        await student.open()
+        await student.send({"type": "draw", "sid": "mine", "tool": "line", "points": [0, 0, 1, 1], "end": True})
+        assert (await student.receive_type("draw"))["element"]["user"] == "s_room"
+        for socket in (*sockets, student):
+            await socket.close()
+
+    run(scenario)
+    assert WhiteboardAction.objects.filter(author=room.teacher).count() == 10
+
+
+def test_the_shared_limit_lets_frames_through_while_the_cache_is_down(room, settings):
+    async def scenario():
+        student = Socket(room.course.pk, room.student)
+        await student.open()
+        # Nothing listens on port 9: every cache call fails at once.
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}}
+        await student.send({"type": "chat", "message": "cache or not"})
+        assert (await student.receive_type("chat"))["message"] == "cache or not"
+        await student.close()
+
+    run(scenario)
+
+
+def test_a_user_may_open_only_so_many_classroom_sockets(room, settings):
+    settings.CLASSROOM_MAX_SOCKETS_PER_USER = 2
+    other_course = CourseFactory(teacher=room.teacher)
+    course_services.enrollment_enroll(student=room.student, course=other_course)
+
+    async def scenario():
+        first, second = Socket(room.course.pk, room.student), Socket(other_course.pk, room.student)
+        await first.open()
+        await second.open()  # all classrooms together
+        assert await Socket(room.course.pk, room.student).refused_with() == events.CLOSE_TOO_MANY_SOCKETS
+        assert await Socket(other_course.pk, room.student).refused_with() == events.CLOSE_TOO_MANY_SOCKETS
+        teacher = Socket(room.course.pk, room.teacher)  # others are not affected
+        await teacher.open()
+        await second.close()
+        third = Socket(room.course.pk, room.student)  # a closed socket frees its place
+        await third.open()
+        for socket in (first, third, teacher):
+            await socket.close()
+
+    run(scenario)
+    assert not Presence.objects.exists()
+
+
+def test_the_page_knows_the_too_many_sockets_close_code(room, client):
+    client.force_login(room.student)
+    response = client.get(f"/courses/{room.course.pk}/classroom/")
+    config = response.context["room_config"]
+    assert events.CLOSE_TOO_MANY_SOCKETS in config["finalCloseCodes"]
+    assert "too many tabs" in config["closeReasons"][str(events.CLOSE_TOO_MANY_SOCKETS)]
+
+
+@pytest.mark.parametrize("kind", ["bad json", "unknown type", "bad payload", "binary"])
+def test_invalid_and_binary_frames_count_toward_the_flood_close(room, settings, kind):
+    settings.CLASSROOM_RATE_LIMITS = {**settings.CLASSROOM_RATE_LIMITS, "other": (0.01, 5), "audio": (0.01, 5)}
+    settings.CLASSROOM_FLOOD_CLOSE_AFTER = 20
+    frame = {"bad json": "{", "unknown type": '{"type": "shout"}', "bad payload": '{"type": "audio", "state": "x"}'}.get(kind)
+
+    async def scenario():
+        student = Socket(room.course.pk, room.student)
+        await student.open()
+        for _ in range(40):
+            if frame is None:
+                await student.send_bytes(PCM_40MS)  # a student may not send audio at all
+            else:
+                await student.send(frame)
+        assert await student.closed_with() == events.CLOSE_FLOOD
+        await student.close()
+
+    run(scenario)
+    assert not Presence.objects.exists()
+
+
 # --- One classroom never reaches another --------------------------------------------------
 
 
