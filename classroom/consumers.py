@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 TOO_MANY_MESSAGES = _("Slow down: too many messages.")
 TOO_MUCH_AUDIO = _("Too much audio data.")
+FLOOD_WINDOW = 10  # seconds over which CLASSROOM_FLOOD_CLOSE_AFTER refused frames close a socket
 SERVER_ERROR = _("Something went wrong with your last action. Try again.")
 
 
@@ -81,7 +82,11 @@ class ClassroomConsumer(SiteConsumer):
         self.strokes = StrokeBuffer()
         self.audio_on = False
         self.audio_dropped = 0
-        self.refused_in_a_row = 0
+        # Refused frames drain this; a socket that empties it is flooding and is closed. Counting
+        # "refused in a row" instead let a client sending at 3x its rate go on for ever (every
+        # third frame was let through and reset the count).
+        flood = settings.CLASSROOM_FLOOD_CLOSE_AFTER
+        self.strikes = TokenBucket(flood / FLOOD_WINDOW, flood)
         self.last_error_at = 0.0
         self.buckets = {kind: TokenBucket(*settings.CLASSROOM_RATE_LIMITS[kind]) for kind in ("chat", "board", "audio", "other")}
         # Subscribe before reading the state, so nothing falls between the two.
@@ -338,7 +343,6 @@ class ClassroomConsumer(SiteConsumer):
         this user's sockets in this classroom on every process (``CLASSROOM_USER_RATE_LIMITS``,
         counted in the cache; let through when the cache is down). A refused frame is dropped."""
         if self.buckets[bucket].allow() and await self._shared_allows(bucket):
-            self.refused_in_a_row = 0
             return True
         await self._refuse("rate_limited", TOO_MUCH_AUDIO if bucket == "audio" else TOO_MANY_MESSAGES)
         return False
@@ -351,9 +355,9 @@ class ClassroomConsumer(SiteConsumer):
         )
 
     async def _refuse(self, code: str, message):
-        """A frame over the rate limit is dropped; a client that keeps flooding is closed."""
-        self.refused_in_a_row += 1
-        if self.refused_in_a_row > settings.CLASSROOM_FLOOD_CLOSE_AFTER:
+        """A frame over the rate limit is dropped; a client that keeps flooding (more than
+        CLASSROOM_FLOOD_CLOSE_AFTER refused frames in about FLOOD_WINDOW seconds) is closed."""
+        if not self.strikes.allow():
             self.ready = False
             return await self.close(code=events.CLOSE_FLOOD)
         now = time.monotonic()

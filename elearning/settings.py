@@ -165,7 +165,7 @@ else:
 
 # --- Live classroom -------------------------------------------------------------------------
 # Per-socket token buckets: (messages per second, burst). Frames over the limit are dropped
-# with an error; a socket refused this many frames in a row is closed (code 4008).
+# with an error; a socket that keeps being refused is closed (CLASSROOM_FLOOD_CLOSE_AFTER).
 CLASSROOM_RATE_LIMITS = {
     "chat": (env.float("CLASSROOM_CHAT_RATE", default=1.0), env.float("CLASSROOM_CHAT_BURST", default=8)),
     "board": (env.float("CLASSROOM_BOARD_RATE", default=90.0), env.float("CLASSROOM_BOARD_BURST", default=180)),
@@ -180,7 +180,8 @@ CLASSROOM_USER_RATE_LIMITS = {
     "audio": (120, 2),
     "other": (60, 2),
 }
-# Invalid and binary frames count too; a socket refused this many frames in a row is closed.
+# A socket refused more than this many frames within about 10 s is closed (code 4008); invalid
+# and binary frames count too.
 CLASSROOM_FLOOD_CLOSE_AFTER = env.int("CLASSROOM_FLOOD_CLOSE_AFTER", default=200)
 # Open classroom sockets per user, all classrooms together; the next one is closed with 4029.
 CLASSROOM_MAX_SOCKETS_PER_USER = env.int("CLASSROOM_MAX_SOCKETS_PER_USER", default=8)

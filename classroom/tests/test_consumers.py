@@ -513,6 +513,24 @@ def test_the_page_knows_the_too_many_sockets_close_code(room, client):
     assert "too many tabs" in config["closeReasons"][str(events.CLOSE_TOO_MANY_SOCKETS)]
 
 
+def test_a_flood_with_some_frames_let_through_is_still_closed(room, settings):
+    """Refusals used to be counted "in a row": one admitted frame (here a ping, in another
+    bucket; or every third frame of a client at 3x its rate) reset the count, for ever."""
+    settings.CLASSROOM_RATE_LIMITS = {**settings.CLASSROOM_RATE_LIMITS, "chat": (0.01, 1)}
+    settings.CLASSROOM_FLOOD_CLOSE_AFTER = 20
+
+    async def scenario():
+        student = Socket(room.course.pk, room.student)
+        await student.open()
+        for n in range(60):
+            await student.send({"type": "chat", "message": f"spam {n}"})
+            await student.send({"type": "ping"})
+        assert await student.closed_with() == events.CLOSE_FLOOD
+
+    run(scenario)
+    assert ChatMessage.objects.count() == 1
+
+
 @pytest.mark.parametrize("kind", ["bad json", "unknown type", "bad payload", "binary"])
 def test_invalid_and_binary_frames_count_toward_the_flood_close(room, settings, kind):
     settings.CLASSROOM_RATE_LIMITS = {**settings.CLASSROOM_RATE_LIMITS, "other": (0.01, 5), "audio": (0.01, 5)}
