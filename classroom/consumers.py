@@ -15,7 +15,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +22,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from elearning.consumers import SiteConsumer
-from elearning.ratelimit import TokenBucket, window_allows
+from elearning.ratelimit import SharedWindow, TokenBucket
 
 from . import audio, events, permissions, selectors, services
 from .online import online_frames
@@ -89,6 +88,10 @@ class ClassroomConsumer(SiteConsumer):
         self.strikes = TokenBucket(flood / FLOOD_WINDOW, flood)
         self.last_error_at = 0.0
         self.buckets = {kind: TokenBucket(*settings.CLASSROOM_RATE_LIMITS[kind]) for kind in ("chat", "board", "audio", "other")}
+        self.shared_limits = {
+            kind: SharedWindow(f"classroom:{self.course_id}:{self.user.pk}:{kind}", limit=limit, seconds=seconds)
+            for kind, (limit, seconds) in settings.CLASSROOM_USER_RATE_LIMITS.items()
+        }
         # Subscribe before reading the state, so nothing falls between the two.
         await self.channel_layer.group_add(self.room, self.channel_name)
         await self.channel_layer.group_add(events.user_group(self.course_id, self.user.pk), self.channel_name)
@@ -342,17 +345,10 @@ class ClassroomConsumer(SiteConsumer):
         """Whether a frame fits this socket's rate (``CLASSROOM_RATE_LIMITS``) and that of all
         this user's sockets in this classroom on every process (``CLASSROOM_USER_RATE_LIMITS``,
         counted in the cache; let through when the cache is down). A refused frame is dropped."""
-        if self.buckets[bucket].allow() and await self._shared_allows(bucket):
+        if self.buckets[bucket].allow() and await self.shared_limits[bucket].allow():
             return True
         await self._refuse("rate_limited", TOO_MUCH_AUDIO if bucket == "audio" else TOO_MANY_MESSAGES)
         return False
-
-    async def _shared_allows(self, bucket: str) -> bool:
-        limit, seconds = settings.CLASSROOM_USER_RATE_LIMITS[bucket]
-        # A worker thread, not the database thread the handlers queue on (see SiteConsumer).
-        return await sync_to_async(window_allows, thread_sensitive=False)(
-            f"classroom:{self.course_id}:{self.user.pk}:{bucket}", limit=limit, seconds=seconds
-        )
 
     async def _refuse(self, code: str, message):
         """A frame over the rate limit is dropped; a client that keeps flooding (more than
