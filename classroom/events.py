@@ -56,6 +56,8 @@ from __future__ import annotations
 
 import json
 
+from elearning.consumers import CLOSE_TOO_MANY_SOCKETS as SITE_CLOSE_TOO_MANY_SOCKETS
+
 # Layer event types.
 CHAT = "classroom.chat"
 BOARD = "classroom.board"
@@ -72,7 +74,7 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_REMOVED = 4003
 CLOSE_FLOOD = 4008
-CLOSE_TOO_MANY_SOCKETS = 4029  # the user has CLASSROOM_MAX_SOCKETS_PER_USER open already
+CLOSE_TOO_MANY_SOCKETS = SITE_CLOSE_TOO_MANY_SOCKETS  # CLASSROOM_MAX_SOCKETS_PER_USER open already
 
 AUDIO_SAMPLE_RATE = 16_000
 AUDIO_BYTES_PER_MS = AUDIO_SAMPLE_RATE * 2 // 1000  # 16-bit mono

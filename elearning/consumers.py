@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections import Counter
 from urllib.parse import urlsplit
 
 from channels.consumer import get_handler_name
@@ -22,6 +23,8 @@ logger = logging.getLogger(__name__)
 # Close code asking the page to reconnect at once (its session may have changed: a logout or a
 # password change elsewhere); the handshake then decides. Pages treat unknown codes this way.
 CLOSE_RECONNECT = 4100
+# Close code for a socket over its user's cap (SITE_MAX_SOCKETS_PER_USER; the classroom's own cap).
+CLOSE_TOO_MANY_SOCKETS = 4029
 
 
 class SiteConsumer(AsyncWebsocketConsumer):
@@ -37,6 +40,11 @@ class SiteConsumer(AsyncWebsocketConsumer):
     """
 
     released = False  # set once the socket's cleanup (``release``) has run
+    counted: tuple[str, int] | None = None  # this socket's entry in ``open_sockets``
+    # Open sockets per (consumer class, user) in this process: a user opening hundreds of badge
+    # or classroom sockets costs the process memory and every fan-out a send. Per process, so it
+    # needs no shared state and cannot leak; the classroom also caps across processes.
+    open_sockets: Counter = Counter()
 
     async def __call__(self, scope, receive, send):
         try:
@@ -75,6 +83,10 @@ class SiteConsumer(AsyncWebsocketConsumer):
         if self.released:
             return
         self.released = True
+        if self.counted is not None:
+            self.open_sockets[self.counted] -= 1
+            if self.open_sockets[self.counted] <= 0:
+                del self.open_sockets[self.counted]
         for group in self.groups:
             try:
                 await self.channel_layer.group_discard(group, self.channel_name)
@@ -88,6 +100,13 @@ class SiteConsumer(AsyncWebsocketConsumer):
     async def websocket_connect(self, message):
         user = self.scope.get("user")
         if user is not None and user.is_authenticated:
+            key = (type(self).__name__, user.pk)
+            if self.open_sockets[key] >= settings.SITE_MAX_SOCKETS_PER_USER:
+                # Accepted, then closed: a code after the handshake is one the page can read.
+                await self.accept()
+                return await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+            self.open_sockets[key] += 1
+            self.counted = key
             # Joined (and left, on disconnect) by Channels with the consumer's other groups.
             self.groups = [*self.groups, user_sockets_group(user.pk)]
         await super().websocket_connect(message)

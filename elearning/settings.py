@@ -183,6 +183,8 @@ CLASSROOM_USER_RATE_LIMITS = {
 # A socket refused more than this many frames within about 10 s is closed (code 4008); invalid
 # and binary frames count too.
 CLASSROOM_FLOOD_CLOSE_AFTER = env.int("CLASSROOM_FLOOD_CLOSE_AFTER", default=200)
+# Open sockets of one kind (badge, classroom) per user in one server process; the next: 4029.
+SITE_MAX_SOCKETS_PER_USER = env.int("SITE_MAX_SOCKETS_PER_USER", default=30)
 # Open classroom sockets per user, all classrooms together; the next one is closed with 4029.
 CLASSROOM_MAX_SOCKETS_PER_USER = env.int("CLASSROOM_MAX_SOCKETS_PER_USER", default=8)
 # The HTTP chat fallback: messages per user and course per minute (shared through the cache).

@@ -25,7 +25,7 @@ def test_holders_of_one_key_share_its_limit(limit, overshoot):
     # Two sockets (on two processes, as far as the cache can tell) of one user.
     holders = [SharedWindow(key, limit=limit, seconds=3600) for _ in range(2)]
     assert limit <= allowed(holders, limit * 5) <= limit + len(holders) * overshoot
-    assert allowed([SharedWindow(key, limit=limit, seconds=3600)], 5) == 0  # a third, later
+    assert allowed([SharedWindow(key, limit=limit, seconds=3600)], 5) <= overshoot  # a third, later
     assert allowed([SharedWindow(key + "-other", limit=limit, seconds=3600)], 5) == 5
 
 
