@@ -505,14 +505,6 @@ def test_a_user_may_open_only_so_many_classroom_sockets(room, settings):
     assert not Presence.objects.exists()
 
 
-def test_the_page_knows_the_too_many_sockets_close_code(room, client):
-    client.force_login(room.student)
-    response = client.get(f"/courses/{room.course.pk}/classroom/")
-    config = response.context["room_config"]
-    assert events.CLOSE_TOO_MANY_SOCKETS in config["finalCloseCodes"]
-    assert "too many tabs" in config["closeReasons"][str(events.CLOSE_TOO_MANY_SOCKETS)]
-
-
 def test_a_flood_with_some_frames_let_through_is_still_closed(room, settings):
     """Refusals used to be counted "in a row": one admitted frame (here a ping, in another
     bucket; or every third frame of a client at 3x its rate) reset the count, for ever."""

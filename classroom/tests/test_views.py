@@ -59,6 +59,7 @@ def test_page_config_carries_the_close_codes_and_the_chat_limits(login, course, 
         events.CLOSE_NOT_FOUND,
         events.CLOSE_REMOVED,
         events.CLOSE_FLOOD,
+        events.CLOSE_TOO_MANY_SOCKETS,
     }
     assert set(config["closeReasons"]) == {str(code) for code in config["finalCloseCodes"]}  # each is explained
     assert config["chatMaxLength"] == CHAT_MAX_LENGTH
