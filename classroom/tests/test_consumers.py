@@ -422,7 +422,8 @@ def test_a_failing_layer_event_is_logged_and_the_socket_stays(room, expect_handl
 
 
 def test_chat_flood_is_rate_limited_and_a_relentless_flood_is_disconnected(room, settings):
-    settings.CLASSROOM_RATE_LIMITS = {**settings.CLASSROOM_RATE_LIMITS, "chat": (0.01, 5)}
+    settings.CLASSROOM_RATE_LIMITS = {**settings.CLASSROOM_RATE_LIMITS, "chat": (0.01, 5), "other": (1000, 1000)}
+    settings.CLASSROOM_USER_RATE_LIMITS = {**settings.CLASSROOM_USER_RATE_LIMITS, "other": (1000, 60)}
     settings.CLASSROOM_FLOOD_CLOSE_AFTER = 20
 
     async def scenario():
