@@ -602,6 +602,7 @@ def main():
     parser.add_argument("--audio-seconds", type=int, default=60)
     parser.add_argument("--chat-rate", type=float, default=5.0, help="messages per second the sender sends")
     parser.add_argument("--receivers", type=int, default=100, help="chat receivers (split over 2 processes)")
+    parser.add_argument("--flood-seconds", type=int, default=10, help="observed seconds of each column (flood)")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         sys.exit("Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): the benchmarks run several processes.")
@@ -625,7 +626,7 @@ def main():
             elif name == "board":
                 asyncio.run(bench_board(site, ports))
             elif name == "flood":
-                asyncio.run(bench_flood(site, ports))
+                asyncio.run(bench_flood(site, ports, seconds=args.flood_seconds, rounds=max(2, args.flood_seconds // 5)))
     finally:
         site.close()
 
