@@ -196,7 +196,7 @@ def presence_enter(*, course_id: int, user_id: int, channel_name: str, max_socke
     cutoff = selectors.presence_cutoff()
     with transaction.atomic():
         if max_sockets is not None:
-            User.objects.select_for_update().filter(pk=user_id).exists()
+            list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))  # the lock
             live = Presence.objects.filter(user_id=user_id, seen_at__gte=cutoff).exclude(channel_name=channel_name)
             if live.count() >= max_sockets:
                 raise TooManySockets
