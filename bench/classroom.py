@@ -1,6 +1,6 @@
 """Classroom benchmarks: real Daphne processes on Redis, real WebSocket clients; prints figures.
 
-    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python -m bench.classroom [chat|audio|board|memory|all]
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python -m bench.classroom [chat|audio|board|memory|flood|all]
 
 Each run uses a fresh SQLite database under a temporary folder (or DATABASE_URL when set) and
 its own Redis key prefix; nothing is asserted: the figures are for people to read and compare
@@ -11,6 +11,9 @@ with the goals (issue 4):
 - board: late-join state at 500 actions <= 256 KiB; identical boards after 1,000 strokes with
   reconnects
 - memory: one Daphne process holding 500 classroom sockets <= 250 MB
+- flood: an observer's socket ping and HTTP chat poll, quiet vs while one user floods the board
+  from 10 sockets under the site's real limits (issue 10 #8: observer HTTP p95 went 14 -> 55 ms
+  and 8,220 strokes were stored in 10 s); printed side by side
 """
 
 from __future__ import annotations
@@ -59,6 +62,8 @@ class Site:
             "CLASSROOM_CHAT_BURST": "10000",
             "CLASSROOM_BOARD_RATE": "10000",
             "CLASSROOM_BOARD_BURST": "10000",
+            "CLASSROOM_USER_CHAT_LIMIT": "100000",
+            "CLASSROOM_USER_BOARD_LIMIT": "100000",
             **(extra_env or {}),
         }
         os.environ.update({k: v for k, v in self.env.items() if k.startswith(("DJANGO_", "CLASSROOM_"))})
@@ -122,7 +127,11 @@ class Site:
     def close(self):
         for process, port in self.servers:
             process.terminate()
-            process.wait(10)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:  # still working through a backlog (flood)
+                process.kill()
+                process.wait(10)
             log = (Path(self.tmp.name) / f"daphne-{port}.log").read_text(errors="replace")
             if "Traceback" in log or "ERROR" in log:
                 print(f"--- errors in the log of Daphne on {port} (last 3000 characters):\n{log[-3000:]}")
@@ -431,19 +440,179 @@ async def bench_memory(site: Site, sockets=500):
         await client.close()
 
 
+# --- Flood ----------------------------------------------------------------------------------
+
+# The site's own limits (elearning/settings.py), not the delivery benchmarks' raised ones.
+REAL_LIMITS = {
+    "CLASSROOM_CHAT_RATE": "1", "CLASSROOM_CHAT_BURST": "8", "CLASSROOM_BOARD_RATE": "90", "CLASSROOM_BOARD_BURST": "180",
+    "CLASSROOM_USER_CHAT_LIMIT": "15", "CLASSROOM_USER_BOARD_LIMIT": "240",
+}
+
+
+async def observe(port: int, site: Site, seconds: float, cookie: str) -> tuple[list[float], list[float]]:
+    """An observer's socket ping round trips and HTTP chat polls (ms) for ``seconds``."""
+    import http.client
+
+    observer = await Client(port, site.course_id, cookie).connect()
+    pings: list[float] = []
+    polls: list[float] = []
+
+    def poll() -> float:
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", f"/courses/{site.course_id}/classroom/messages/?after=0", headers={"Cookie": cookie})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        assert response.status == 200, response.status
+        return (time.perf_counter() - started) * 1000
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        started = time.perf_counter()
+        await observer.ws.send(json.dumps({"type": "ping"}))
+        while True:
+            frame = await observer.ws.recv()
+            if isinstance(frame, str) and json.loads(frame)["type"] == "pong":
+                break
+        pings.append((time.perf_counter() - started) * 1000)
+        polls.append(await asyncio.to_thread(poll))
+        await asyncio.sleep(0.15)  # about 5 pings a second: well inside the "other" limit
+    await observer.close()
+    return pings, polls
+
+
+async def flood_board(port: int, course_id: int, cookie: str, sockets: int, seconds: float) -> dict:
+    """One user (the teacher) drawing as fast as the sockets take it, from ``sockets`` sockets,
+    for ``seconds``, reconnecting whenever the server closes one."""
+    from collections import Counter
+
+    rng = random.Random(7)
+    stats: Counter = Counter()
+    end = time.monotonic() + seconds
+
+    async def one(index: int):
+        n = 0
+        while time.monotonic() < end:
+            client = Client(port, course_id, cookie)
+            try:
+                await client.connect()
+            except websockets.InvalidStatus:
+                stats["refused at handshake"] += 1
+                await asyncio.sleep(0.2)
+                continue
+            except websockets.ConnectionClosed as closed:
+                stats[f"closed {closed.rcvd.code if closed.rcvd else '?'} on entry"] += 1
+                await asyncio.sleep(0.2)
+                continue
+
+            async def read():
+                async for frame in client.ws:
+                    if isinstance(frame, str):
+                        message = json.loads(frame)
+                        if message["type"] == "error":
+                            stats["error notices"] += 1
+
+            reader = asyncio.create_task(read())
+            try:
+                while time.monotonic() < end:
+                    points = stroke_points(rng, n=60)
+                    for piece in range(0, len(points), 40):
+                        await client.ws.send(json.dumps({
+                            "type": "draw", "sid": f"f{index}x{n}", "tool": "pen", "color": "#aa0000", "width": 3,
+                            "points": points[piece : piece + 40], "end": piece + 40 >= len(points),
+                        }))
+                        stats["frames sent"] += 1
+                    n += 1
+                    await asyncio.sleep(0)
+            except websockets.ConnectionClosed as closed:
+                stats[f"closed {closed.rcvd.code if closed.rcvd else '?'}"] += 1
+            reader.cancel()
+            await client.ws.close()
+            await asyncio.sleep(0.2)
+
+    await asyncio.gather(*(one(i) for i in range(sockets)))
+    return dict(stats)
+
+
+def run_flooder(port, course_id, cookie, sockets, seconds, results):
+    """The flooder in a process of its own: in the observer's event loop it would slow the
+    observer's own measurements."""
+    results.put(asyncio.run(flood_board(port, course_id, cookie, sockets, seconds)))
+
+
+async def bench_flood(site: Site, ports, seconds=10, sockets=10, rounds=2):
+    """Quiet and flooded phases alternate (``rounds`` each, ``seconds`` / ``rounds`` long), so
+    that the machine's other work weighs on both columns alike."""
+    import multiprocessing
+    from collections import Counter
+
+    from django.db.models import Max
+
+    from classroom.models import WhiteboardAction
+
+    def last_action_id() -> int:
+        return WhiteboardAction.objects.aggregate(last=Max("id"))["last"] or 0
+
+    context = multiprocessing.get_context("spawn")
+    flooded_pid = next(process.pid for process, port in site.servers if port == ports[0])
+    flooded_cpu = 0.0
+    stored = 0
+    observer_cookie = site.student_cookies[0]
+    quiet: tuple[list, list] = ([], [])
+    loud: tuple[list, list] = ([], [])
+    stats: Counter = Counter()
+    phase = seconds / rounds
+    for _ in range(rounds):
+        for column, into in ((quiet, None), (loud, True)):
+            flooder = results = None
+            if into:
+                results = context.Queue()
+                flooder = context.Process(
+                    target=run_flooder, args=(ports[0], site.course_id, site.teacher_cookie, sockets, phase + 1.5, results)
+                )
+                first_id, cpu_before = await asyncio.to_thread(last_action_id), cpu_seconds(flooded_pid)
+                flooder.start()
+                await asyncio.sleep(1.5)  # the flood is under way
+            pings, polls = await observe(ports[1], site, phase, observer_cookie)
+            column[0].extend(pings)
+            column[1].extend(polls)
+            if flooder:
+                stats.update(await asyncio.to_thread(results.get))
+                flooder.join()
+                flooded_cpu += cpu_seconds(flooded_pid) - cpu_before
+                stored += await asyncio.to_thread(last_action_id) - first_id
+            await asyncio.sleep(1)  # the servers catch up before the next phase
+    print(f"flood: one user drawing from {sockets} sockets on process 1; an observer on process 2"
+          f" ({seconds} s of each, in {rounds} alternating rounds; the site's real limits)")
+    print(f"  {'':30}{'quiet':>10}{'one user flooding':>20}")
+    for name, index in (("observer socket ping ms", 0), ("observer HTTP chat poll ms", 1)):
+        for p in (50, 95, 99):
+            print(f"  {name + f' p{p}':30}{percentile(quiet[index], p):>10.1f}{percentile(loud[index], p):>20.1f}")
+    print(f"  observer samples: {len(quiet[0])} quiet, {len(loud[0])} flooding")
+    print("  flooder: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
+    flood_seconds = rounds * (phase + 1.5)
+    print(f"  strokes stored from the flood: {stored} in {flood_seconds:.0f} s;"
+          f" CPU of the flooded Daphne: {flooded_cpu:.1f} s in those {flood_seconds:.0f} s")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("which", nargs="?", default="all", choices=["chat", "audio", "board", "memory", "all"])
+    parser.add_argument("which", nargs="?", default="all", choices=["chat", "audio", "board", "memory", "flood", "all"])
     parser.add_argument("--audio-seconds", type=int, default=60)
     parser.add_argument("--chat-rate", type=float, default=5.0, help="messages per second the sender sends")
     parser.add_argument("--receivers", type=int, default=100, help="chat receivers (split over 2 processes)")
+    parser.add_argument("--flood-seconds", type=int, default=10, help="observed seconds of each column (flood)")
     args = parser.parse_args()
     if not os.environ.get("REDIS_URL"):
         sys.exit("Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): the benchmarks run several processes.")
     sys.path.insert(0, str(BASE_DIR))
-    which = ["chat", "audio", "board", "memory"] if args.which == "all" else [args.which]
+    which = ["chat", "audio", "board", "memory", "flood"] if args.which == "all" else [args.which]
+    if "flood" in which and len(which) > 1:
+        which.remove("flood")  # under the real limits: a site of its own (run it alone)
+        print("flood: run it alone (`bench.classroom flood`): it needs the site's real limits")
     students = 500 if "memory" in which else 100
-    site = Site(students)
+    site = Site(students, REAL_LIMITS if which == ["flood"] else None)
     try:
         for name in which:
             if name == "memory":
@@ -456,6 +625,8 @@ def main():
                 asyncio.run(bench_audio(site, ports, seconds=args.audio_seconds))
             elif name == "board":
                 asyncio.run(bench_board(site, ports))
+            elif name == "flood":
+                asyncio.run(bench_flood(site, ports, seconds=args.flood_seconds, rounds=max(2, args.flood_seconds // 5)))
     finally:
         site.close()
 

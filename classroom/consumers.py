@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.access import CourseClosed
 from elearning.consumers import SiteConsumer
-from elearning.ratelimit import TokenBucket
+from elearning.ratelimit import SharedWindow, TokenBucket
 
 from . import audio, events, permissions, selectors, services
 from .online import online_frames
@@ -34,13 +34,18 @@ logger = logging.getLogger(__name__)
 
 TOO_MANY_MESSAGES = _("Slow down: too many messages.")
 TOO_MUCH_AUDIO = _("Too much audio data.")
+FLOOD_WINDOW = 10  # seconds over which CLASSROOM_FLOOD_CLOSE_AFTER refused frames close a socket
+SERVER_ERROR = _("Something went wrong with your last action. Try again.")
 
 
 @database_sync_to_async
 def _enter(*, course_id: int, user_id: int, channel_name: str, after: int | None) -> tuple[bool, dict]:
     """Record the socket and read what the page needs, in one trip to the database thread.
-    Returns (whether this is the user's first socket in the room, the state)."""
-    first = services.presence_enter(course_id=course_id, user_id=user_id, channel_name=channel_name)
+    Returns (whether this is the user's first socket in the room, the state); raises
+    ``services.TooManySockets``."""
+    first = services.presence_enter(
+        course_id=course_id, user_id=user_id, channel_name=channel_name, max_sockets=settings.CLASSROOM_MAX_SOCKETS_PER_USER
+    )
     return first, selectors.classroom_state(course_id=course_id, after=after)
 
 
@@ -57,6 +62,7 @@ class ClassroomConsumer(SiteConsumer):
     ready = False  # frames are handled only while this is set
     joined = False  # groups and presence to clean up on disconnect
     layer_failed_at = -10.0  # when a group_send last failed and was logged (time.monotonic())
+    heartbeat: asyncio.Task | None = None
 
     async def connect(self):
         # Accept first: a refusal before the handshake reaches the page as a bare failure, while
@@ -79,9 +85,17 @@ class ClassroomConsumer(SiteConsumer):
         self.strokes = StrokeBuffer()
         self.audio_on = False
         self.audio_dropped = 0
-        self.refused_in_a_row = 0
+        # Refused frames drain this; a socket that empties it is flooding and is closed. Counting
+        # "refused in a row" instead let a client sending at 3x its rate go on for ever (every
+        # third frame was let through and reset the count).
+        flood = settings.CLASSROOM_FLOOD_CLOSE_AFTER
+        self.strikes = TokenBucket(flood / FLOOD_WINDOW, flood)
         self.last_error_at = 0.0
         self.buckets = {kind: TokenBucket(*settings.CLASSROOM_RATE_LIMITS[kind]) for kind in ("chat", "board", "audio", "other")}
+        self.shared_limits = {
+            kind: SharedWindow(f"classroom:{self.course_id}:{self.user.pk}:{kind}", limit=limit, seconds=seconds)
+            for kind, (limit, seconds) in settings.CLASSROOM_USER_RATE_LIMITS.items()
+        }
         # Subscribe before reading the state, so nothing falls between the two.
         groups = (self.room, events.user_group(self.course_id, self.user.pk))
         try:
@@ -94,12 +108,15 @@ class ClassroomConsumer(SiteConsumer):
             return await self.close(code=events.CLOSE_TRY_AGAIN)
         self.joined = True
         self.heartbeat = asyncio.create_task(self._heartbeat())
-        first, state = await _enter(
-            course_id=self.course_id,
-            user_id=self.user.pk,
-            channel_name=self.channel_name,
-            after=parse_after(self.scope.get("query_string", b"")),
-        )
+        try:
+            first, state = await _enter(
+                course_id=self.course_id,
+                user_id=self.user.pk,
+                channel_name=self.channel_name,
+                after=parse_after(self.scope.get("query_string", b"")),
+            )
+        except services.TooManySockets:
+            return await self.close(code=events.CLOSE_TOO_MANY_SOCKETS)
         online_frames.put(self.course_id, state["online"])
         self.seat = permissions.Seat(username=self.user.username, is_teacher=is_teacher, draw=state["draw"])
         await self._send_state(state)
@@ -108,19 +125,32 @@ class ClassroomConsumer(SiteConsumer):
             await self._presence("join")
 
     async def disconnect(self, code):
+        """Runs once however the socket ended (``SiteConsumer.release``), even after a failed
+        handshake; each step is tried on its own, so one failure does not leave a ghost."""
         self.ready = False
         if not self.joined:
             return
         self.joined = False
-        self.heartbeat.cancel()
-        try:
-            await self._finish_open_strokes()
-        except Exception:  # noqa: BLE001 - the socket is going either way; its presence must too
-            logger.exception("classroom %s: could not store an unfinished stroke", self.course_id)
+        if self.heartbeat is not None:
+            self.heartbeat.cancel()
+        steps = [
+            ("store an unfinished stroke", self._finish_open_strokes),
+            ("leave its groups", self._leave_groups),
+            ("forget its presence", self._leave_presence),
+        ]
+        if self.audio_on:
+            steps.insert(0, ("turn the microphone off", lambda: self._audio_state(False)))
+        for what, step in steps:
+            try:
+                await step()
+            except Exception:  # noqa: BLE001 - the socket is going either way; the rest must too
+                logger.exception("classroom %s: could not %s", self.course_id, what)
+
+    async def _leave_groups(self):
         await self.channel_layer.group_discard(self.room, self.channel_name)
         await self.channel_layer.group_discard(events.user_group(self.course_id, self.user.pk), self.channel_name)
-        if self.audio_on:
-            await self._audio_state(False)
+
+    async def _leave_presence(self):
         last = await database_sync_to_async(services.presence_leave)(
             course_id=self.course_id, user_id=self.user.pk, channel_name=self.channel_name
         )
@@ -136,29 +166,37 @@ class ClassroomConsumer(SiteConsumer):
             return await self._receive_audio(bytes_data)
         try:
             message = parse_frame(text_data or "")
-            kind = message["type"]
-            route = self.ROUTES[kind]
-            if not self.buckets[route.bucket].allow():
-                return await self._refuse("rate_limited", TOO_MANY_MESSAGES)
-            self.refused_in_a_row = 0
-            if not permissions.can_perform(kind, self.seat):
-                return await self._error("not_allowed", permissions.refusal(kind))
+        except ProtocolError as error:
+            # Invalid frames cost like any other: nobody floods with garbage for free.
+            if await self._admit("other"):
+                await self._error(error.code, error.message)
+            return
+        kind = message["type"]
+        route = self.ROUTES[kind]
+        if not await self._admit(route.bucket):
+            return
+        if not permissions.can_perform(kind, self.seat):
+            return await self._error("not_allowed", permissions.refusal(kind))
+        try:
             await route.handler(self, message)
         except ProtocolError as error:
             await self._error(error.code, error.message)
         except ValidationError as error:
             await self._error("invalid", " ".join(error.messages))
 
+    async def frame_failed(self):
+        # Anything else a handler raised was logged by SiteConsumer.dispatch; the socket stays.
+        await self._error("server_error", SERVER_ERROR)
+
     async def _receive_audio(self, data: bytes):
+        if not await self._admit("audio"):
+            return
         if not permissions.can_perform("audio_data", self.seat):
             return await self._error("not_allowed", permissions.refusal("audio_data"))
         try:
             check_audio(data)
         except ProtocolError as error:
             return await self._error(error.code, error.message)
-        if not self.buckets["audio"].allow():
-            return await self._refuse("rate_limited", TOO_MUCH_AUDIO)
-        self.refused_in_a_row = 0
         if not self.audio_on:
             return  # frames still in flight after "stop"; dropped without a word
         await self._group_send(events.audio_frame(data, ts=time.time(), sender=self.channel_name))
@@ -343,10 +381,19 @@ class ClassroomConsumer(SiteConsumer):
     async def _error(self, code: str, message):
         await self.send_json(events.error(code, message))
 
+    async def _admit(self, bucket: str) -> bool:
+        """Whether a frame fits this socket's rate (``CLASSROOM_RATE_LIMITS``) and that of all
+        this user's sockets in this classroom on every process (``CLASSROOM_USER_RATE_LIMITS``,
+        counted in the cache; let through when the cache is down). A refused frame is dropped."""
+        if self.buckets[bucket].allow() and await self.shared_limits[bucket].allow():
+            return True
+        await self._refuse("rate_limited", TOO_MUCH_AUDIO if bucket == "audio" else TOO_MANY_MESSAGES)
+        return False
+
     async def _refuse(self, code: str, message):
-        """A frame over the rate limit is dropped; a client that keeps flooding is closed."""
-        self.refused_in_a_row += 1
-        if self.refused_in_a_row > settings.CLASSROOM_FLOOD_CLOSE_AFTER:
+        """A frame over the rate limit is dropped; a client that keeps flooding (more than
+        CLASSROOM_FLOOD_CLOSE_AFTER refused frames in about FLOOD_WINDOW seconds) is closed."""
+        if not self.strikes.allow():
             self.ready = False
             return await self.close(code=events.CLOSE_FLOOD)
         now = time.monotonic()

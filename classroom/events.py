@@ -60,6 +60,7 @@ from __future__ import annotations
 import json
 
 from accounts.models import initial_of
+from elearning.consumers import CLOSE_TOO_MANY_SOCKETS as SITE_CLOSE_TOO_MANY_SOCKETS
 
 # Layer event types.
 CHAT = "classroom.chat"
@@ -81,6 +82,7 @@ CLOSE_FLOOD = 4008
 CLOSE_TRY_AGAIN = 4013  # the channel layer (Redis) is down: the page retries, polling meanwhile (Daphne
 # (autobahn) refuses to send the standard 1013 from a server: only 1000 and 3000–4999 are allowed)
 CLOSE_COURSE_CLOSED = 4410  # the course is closed: read-only, its classroom admits only the teacher
+CLOSE_TOO_MANY_SOCKETS = SITE_CLOSE_TOO_MANY_SOCKETS  # CLASSROOM_MAX_SOCKETS_PER_USER open already
 
 AUDIO_SAMPLE_RATE = 16_000
 AUDIO_BYTES_PER_MS = AUDIO_SAMPLE_RATE * 2 // 1000  # 16-bit mono

@@ -8,7 +8,6 @@ database.
 from __future__ import annotations
 
 import json
-import math
 import re
 from urllib.parse import parse_qs
 
@@ -22,8 +21,8 @@ from .models import CHAT_MAX_LENGTH
 MAX_TEXT_FRAME = 64 * 1024  # characters; a chat message of 5,000 characters is far below this
 MAX_POINTS_PER_FRAME = 512  # numbers (256 points) in one live piece of a stroke
 TOOLS = ("pen", "line", "eraser", "text")
-COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-SID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")  # matched whole (fullmatch): "$" lets "\n" through
+SID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 BOARD_TEXT_MAX = 300
 
 
@@ -38,6 +37,36 @@ def _bad(message: str) -> ProtocolError:
     return ProtocolError("invalid", message)
 
 
+def safe_text(value, *, field: str) -> str:
+    """``value`` if it is text every database stores: no NUL (PostgreSQL refuses it) and no lone
+    surrogate such as ``"\\ud800"`` (valid in JSON, but not encodable as UTF-8, so SQLite and
+    PostgreSQL both raise). Every text a frame carries goes through here (and the HTTP chat
+    form, through ``ChatForm``), before any length or content check."""
+    if not isinstance(value, str):
+        raise _bad(_("“%(field)s” must be text.") % {"field": field})
+    if "\x00" in value:
+        raise _bad(_("“%(field)s” cannot contain a NUL character.") % {"field": field})
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _bad(_("“%(field)s” is not valid Unicode text.") % {"field": field}) from None
+    return value
+
+
+def safe_number(value, *, field: str, low: float, high: float, integer: bool = False) -> float | int:
+    """``value`` if it is a JSON number (not a boolean) within [low, high]. Compared as it came,
+    never converted first: ``float()`` or ``math.isfinite()`` of a 400-digit integer raises
+    OverflowError. NaN fails every comparison, and infinities are outside any range."""
+    kinds = int if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
+        if integer:
+            message = _("“%(field)s” must be a whole number from %(low)s to %(high)s.")
+        else:
+            message = _("“%(field)s” must be a number between %(low)s and %(high)s.")
+        raise _bad(message % {"field": field, "low": low, "high": high})
+    return value if integer else round(float(value), 4)
+
+
 def _bool(data: dict, key: str, default: bool | None = None) -> bool:
     value = data.get(key, default)
     if not isinstance(value, bool):
@@ -46,25 +75,15 @@ def _bool(data: dict, key: str, default: bool | None = None) -> bool:
 
 
 def _int(data: dict, key: str, low: int, high: int, default: int | None = None) -> int:
-    value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise _bad(_("“%(field)s” must be a whole number from %(low)s to %(high)s.") % {"field": key, "low": low, "high": high})
-    return value
+    return safe_number(data.get(key, default), field=key, low=low, high=high, integer=True)
 
 
 def _number(value, low: float, high: float, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise _bad(_("“%(field)s” must be a number.") % {"field": field})
-    if not low <= value <= high:
-        raise _bad(_("“%(field)s” must be between %(low)s and %(high)s.") % {"field": field, "low": low, "high": high})
-    return round(float(value), 4)
+    return safe_number(value, field=field, low=low, high=high)
 
 
 def _chat(data: dict) -> dict:
-    message = data.get("message")
-    if not isinstance(message, str):
-        raise _bad(_("A chat message must be text."))
-    message = message.strip()
+    message = safe_text(data.get("message"), field="message").strip()
     if not message:
         raise _bad(_("A chat message cannot be empty."))
     if len(message) > CHAT_MAX_LENGTH:
@@ -84,10 +103,10 @@ def _draw(data: dict) -> dict:
     if tool not in TOOLS:
         raise _bad(_("Unknown drawing tool."))
     sid = data.get("sid")
-    if not isinstance(sid, str) or not SID_RE.match(sid):
+    if not isinstance(sid, str) or not SID_RE.fullmatch(sid):
         raise _bad(_("“sid” must be 1–32 letters, digits, hyphens or underscores."))
     color = data.get("color", "#000000")
-    if not isinstance(color, str) or not COLOR_RE.match(color):
+    if not isinstance(color, str) or not COLOR_RE.fullmatch(color):
         raise _bad(_("“color” must look like #1a2b3c."))
     clean = {
         "type": "draw",
@@ -99,8 +118,8 @@ def _draw(data: dict) -> dict:
         "end": _bool(data, "end", default=False),
     }
     if tool == "text":
-        text = data.get("text")
-        if not isinstance(text, str) or not text.strip() or len(text) > BOARD_TEXT_MAX:
+        text = safe_text(data.get("text"), field="text")
+        if not text.strip() or len(text) > BOARD_TEXT_MAX:
             raise _bad(_("Board text must be 1–%(max)s characters.") % {"max": BOARD_TEXT_MAX})
         if len(clean["points"]) != 2:
             raise _bad(_("Board text needs exactly one point."))
@@ -121,8 +140,8 @@ def _move(data: dict) -> dict:
 
 def _permission(data: dict) -> dict:
     if "user" in data:
-        user = data["user"]
-        if not isinstance(user, str) or not 0 < len(user) <= 150:
+        user = safe_text(data["user"], field="user")
+        if not 0 < len(user) <= 150:
             raise _bad(_("“user” must be a username."))
         return {"type": "draw_permission", "user": user, "allowed": _bool(data, "allowed")}
     return {"type": "draw_permission", "all": _bool(data, "all")}

@@ -188,15 +188,29 @@ def draw_permission_set(
 # --- Presence -------------------------------------------------------------------------------
 
 
-def presence_enter(*, course_id: int, user_id: int, channel_name: str) -> bool:
-    """Record an open socket; True when it is the user's first live one (announce a join)."""
+class TooManySockets(Exception):
+    """The user already has ``max_sockets`` live classroom sockets."""
+
+
+def presence_enter(*, course_id: int, user_id: int, channel_name: str, max_sockets: int | None = None) -> bool:
+    """Record an open socket; True when it is the user's first live one (announce a join).
+
+    Raises ``TooManySockets`` when the user already has ``max_sockets`` live sockets in all
+    classrooms together. The count and the insert hold the user's row locked, so sockets
+    opened at once on several processes cannot all slip under the cap."""
     now = timezone.now()
     cutoff = selectors.presence_cutoff()
-    Presence.objects.filter(course_id=course_id, seen_at__lt=cutoff).delete()  # crashed processes
-    already = Presence.objects.filter(course_id=course_id, user_id=user_id, seen_at__gte=cutoff).exists()
-    Presence.objects.update_or_create(
-        channel_name=channel_name, defaults={"course_id": course_id, "user_id": user_id, "seen_at": now}
-    )
+    with transaction.atomic():
+        if max_sockets is not None:
+            list(User.objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))  # the lock
+            live = Presence.objects.filter(user_id=user_id, seen_at__gte=cutoff).exclude(channel_name=channel_name)
+            if live.count() >= max_sockets:
+                raise TooManySockets
+        Presence.objects.filter(course_id=course_id, seen_at__lt=cutoff).delete()  # crashed processes
+        already = Presence.objects.filter(course_id=course_id, user_id=user_id, seen_at__gte=cutoff).exists()
+        Presence.objects.update_or_create(
+            channel_name=channel_name, defaults={"course_id": course_id, "user_id": user_id, "seen_at": now}
+        )
     return not already
 
 

@@ -83,6 +83,7 @@ def room(request, course_id: int):
                 events.CLOSE_REMOVED,
                 events.CLOSE_FLOOD,
                 events.CLOSE_COURSE_CLOSED,
+                events.CLOSE_TOO_MANY_SOCKETS,
             ],
             "text": {
                 "connected": _("Connected"),
@@ -136,6 +137,9 @@ def room(request, course_id: int):
                 str(events.CLOSE_REMOVED): _("The teacher removed you from this course, so you have left the classroom."),
                 str(events.CLOSE_COURSE_CLOSED): _("The teacher closed this course, so its classroom is closed. Its materials stay on the course page."),
                 str(events.CLOSE_FLOOD): _("You sent too many messages too quickly and were disconnected. Reload the page to rejoin."),
+                str(events.CLOSE_TOO_MANY_SOCKETS): _(
+                    "You have the classroom open in too many tabs or windows. Close some of them, then reload this page."
+                ),
             },
         },
     }

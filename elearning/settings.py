@@ -166,14 +166,28 @@ else:
 
 # --- Live classroom -------------------------------------------------------------------------
 # Per-socket token buckets: (messages per second, burst). Frames over the limit are dropped
-# with an error; a socket refused this many frames in a row is closed (code 4008).
+# with an error; a socket that keeps being refused is closed (CLASSROOM_FLOOD_CLOSE_AFTER).
 CLASSROOM_RATE_LIMITS = {
     "chat": (env.float("CLASSROOM_CHAT_RATE", default=1.0), env.float("CLASSROOM_CHAT_BURST", default=8)),
     "board": (env.float("CLASSROOM_BOARD_RATE", default=90.0), env.float("CLASSROOM_BOARD_BURST", default=180)),
     "audio": (60.0, 120.0),  # 20 ms frames are 50 per second
     "other": (10.0, 30.0),
 }
+# All of one user's sockets in one classroom together, on every process (counted in the cache;
+# not enforced while the cache is down): (frames, per so many seconds).
+CLASSROOM_USER_RATE_LIMITS = {
+    "chat": (env.int("CLASSROOM_USER_CHAT_LIMIT", default=15), 10),
+    "board": (env.int("CLASSROOM_USER_BOARD_LIMIT", default=240), 2),
+    "audio": (120, 2),
+    "other": (60, 2),
+}
+# A socket refused more than this many frames within about 10 s is closed (code 4008); invalid
+# and binary frames count too.
 CLASSROOM_FLOOD_CLOSE_AFTER = env.int("CLASSROOM_FLOOD_CLOSE_AFTER", default=200)
+# Open sockets of one kind (badge, classroom) per user in one server process; the next: 4029.
+SITE_MAX_SOCKETS_PER_USER = env.int("SITE_MAX_SOCKETS_PER_USER", default=30)
+# Open classroom sockets per user, all classrooms together; the next one is closed with 4029.
+CLASSROOM_MAX_SOCKETS_PER_USER = env.int("CLASSROOM_MAX_SOCKETS_PER_USER", default=8)
 # The HTTP chat fallback: messages per user and course per minute (shared through the cache).
 CLASSROOM_HTTP_CHAT_PER_MINUTE = env.int("CLASSROOM_HTTP_CHAT_PER_MINUTE", default=30)
 CLASSROOM_BOARD_MAX_ACTIONS = env.int("CLASSROOM_BOARD_MAX_ACTIONS", default=500)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import time
@@ -189,10 +190,11 @@ def test_consumer_tests_run_with_djangos_async_safety_check():
 
 
 @pytest.mark.parametrize("blocking", [True, False], ids=["blocking", "through the database thread"])
-def test_a_handler_that_blocks_on_the_database_fails_the_test(room, monkeypatch, blocking):
+def test_a_handler_that_blocks_on_the_database_is_caught(room, monkeypatch, blocking, expect_handler_failures):
     """A query made straight from a handler would stall every socket of the process; Django
-    refuses it, so the consumer tests fail. The same query through database_sync_to_async is
-    fine (the control: the failure comes from the blocking call, not from the patching)."""
+    refuses it. The socket survives (an error frame), and conftest's fail_on_handler_exceptions
+    fails any test where that happens unexpectedly. The same query through
+    database_sync_to_async is fine (the control: the failure comes from the blocking call)."""
 
     async def ping_with_course_count(consumer, message):
         count = Course.objects.count() if blocking else await database_sync_to_async(Course.objects.count)()
@@ -204,16 +206,14 @@ def test_a_handler_that_blocks_on_the_database_fails_the_test(room, monkeypatch,
         socket = Socket(room.course.pk, room.student)
         await socket.open()
         await socket.send({"type": "ping"})
-        if blocking:  # the application ends with the handler's exception
-            await socket.communicator.wait(timeout=3)
-        assert (await socket.receive_type("pong"))["courses"] == 1
+        if blocking:
+            assert (await socket.receive_type("error"))["code"] == "server_error"
+        else:
+            assert (await socket.receive_type("pong"))["courses"] == 1
         await socket.close()
 
-    if blocking:
-        with pytest.raises(SynchronousOnlyOperation):
-            run(scenario)
-    else:
-        run(scenario)
+    run(scenario)
+    assert [type(r.exc_info[1]) for r in expect_handler_failures] == ([SynchronousOnlyOperation] if blocking else [])
 
 
 def test_every_message_type_has_a_route_and_a_permission_rule():
@@ -269,8 +269,31 @@ INVALID_FRAMES = [
     ("[" * 100_00 + "]" * 100_00, "bad_json"),
 ]
 
+BIG = "9" * 400  # an integer float() and math.isfinite() cannot take (OverflowError)
+# Frames that raised inside the consumer before (the socket died with 1011 and left a ghost).
+DANGEROUS_FRAMES = [
+    '{"type": "draw", "sid": "a", "tool": "pen", "points": [%s, 0.5]}' % BIG,
+    '{"type": "draw", "sid": "a", "tool": "pen", "points": [-%s, 0.5]}' % BIG,
+    '{"type": "move", "id": 1, "dx": %s, "dy": 0}' % BIG,
+    '{"type": "move", "id": %s, "dx": 0, "dy": 0}' % BIG,
+    '{"type": "draw", "sid": "a", "tool": "pen", "width": %s, "points": []}' % BIG,
+    '{"type": "draw", "sid": "a", "tool": "text", "size": %s, "text": "x", "points": [0, 0]}' % BIG,
+    '{"type": "chat", "message": "\\ud800"}',
+    '{"type": "chat", "message": "hi \\udfff there"}',
+    '{"type": "chat", "message": "a\\u0000b"}',
+    '{"type": "draw", "sid": "a", "tool": "text", "text": "\\ud800", "points": [0, 0]}',
+    '{"type": "draw", "sid": "a", "tool": "text", "text": "x\\u0000", "points": [0, 0]}',
+    '{"type": "draw_permission", "user": "s_room\\u0000", "allowed": true}',
+    '{"type": "draw_permission", "user": "\\ud800", "allowed": true}',
+    '{"type": "draw", "sid": "a\\n", "tool": "pen", "points": []}',
+    '{"type": "draw", "sid": "a", "tool": "pen", "color": "#000000\\n", "points": []}',
+]
 
-def test_invalid_frames_get_an_error_and_the_socket_stays_usable(room):
+
+def test_invalid_frames_get_an_error_and_the_socket_stays_usable(room, settings):
+    settings.CLASSROOM_RATE_LIMITS = {**settings.CLASSROOM_RATE_LIMITS, "other": (10, 1000)}
+    settings.CLASSROOM_USER_RATE_LIMITS = {**settings.CLASSROOM_USER_RATE_LIMITS, "other": (1000, 60)}
+
     async def scenario():
         teacher = Socket(room.course.pk, room.teacher)
         await teacher.open()
@@ -286,8 +309,121 @@ def test_invalid_frames_get_an_error_and_the_socket_stays_usable(room):
     assert not ChatMessage.objects.exists() and not WhiteboardAction.objects.exists()
 
 
+def test_frames_that_used_to_kill_the_socket_get_an_error_and_leave_no_ghost(room, settings):
+    """400-digit numbers, lone surrogates, NUL characters (and sid/color with a trailing line
+    break): refused by protocol.safe_number/safe_text, the socket answers on, nothing stored,
+    and its presence row goes with it. On both databases (the PostgreSQL leg: NUL)."""
+    settings.CLASSROOM_RATE_LIMITS = {**settings.CLASSROOM_RATE_LIMITS, "board": (10, 1000), "other": (10, 1000)}
+    settings.CLASSROOM_USER_RATE_LIMITS = {key: (1000, 60) for key in settings.CLASSROOM_USER_RATE_LIMITS}
+
+    async def scenario():
+        teacher = Socket(room.course.pk, room.teacher)
+        await teacher.open()
+        for frame in DANGEROUS_FRAMES:
+            await teacher.send(frame)
+            error = await teacher.receive_type("error")
+            assert error["code"] == "invalid" and error["message"], frame[:80]
+            await teacher.send({"type": "ping"})
+            assert await teacher.receive_type("pong") == {"type": "pong"}, frame[:80]
+        await teacher.send({"type": "chat", "message": "still here"})
+        assert (await teacher.receive_type("chat"))["message"] == "still here"
+        assert await database_sync_to_async(Presence.objects.count)() == 1
+        await teacher.close()
+
+    run(scenario)
+    assert list(ChatMessage.objects.values_list("body", flat=True)) == ["still here"]
+    assert not WhiteboardAction.objects.exists() and not Presence.objects.exists()
+
+
+def test_the_http_chat_fallback_refuses_the_same_text(room, client):
+    client.force_login(room.student)
+    url = f"/courses/{room.course.pk}/classroom/messages/"
+    for body in ("a\x00b",):  # a form cannot carry a lone surrogate (decoded with replacement)
+        response = client.post(url, {"message": body})
+        assert response.status_code == 400 and response.json()["error"]
+    from classroom.forms import ChatForm
+
+    assert not ChatForm({"message": "\ud800"}).is_valid()
+    assert not ChatMessage.objects.exists()
+
+
+def test_an_unexpected_exception_in_a_handler_is_answered_and_the_socket_stays(room, monkeypatch, expect_handler_failures):
+    async def broken_chat(consumer, message):
+        raise RuntimeError("injected fault")
+
+    monkeypatch.setitem(ClassroomConsumer.ROUTES, "chat", Route("chat", broken_chat))
+
+    async def scenario():
+        student, teacher = Socket(room.course.pk, room.student), Socket(room.course.pk, room.teacher)
+        await teacher.open()
+        await student.open()
+        await student.send({"type": "chat", "message": "boom"})
+        assert (await student.receive_type("error"))["code"] == "server_error"
+        await student.send({"type": "ping"})
+        assert await student.receive_type("pong") == {"type": "pong"}
+        await student.close()
+        assert (await teacher.receive_type("leave"))["user"] == "s_room"  # its cleanup ran
+        await teacher.close()
+
+    run(scenario)
+    assert [str(r.exc_info[1]) for r in expect_handler_failures] == ["injected fault"]
+    assert not Presence.objects.exists()
+
+
+def _live_heartbeats() -> list:
+    return [
+        task for task in asyncio.all_tasks()
+        if not task.done() and getattr(task.get_coro(), "__qualname__", "") == "ClassroomConsumer._heartbeat"
+    ]
+
+
+def test_a_socket_ended_by_an_exception_still_cleans_up(room, monkeypatch):
+    """The handshake fails after the socket joined its groups, started its heartbeat and was
+    recorded as present (the state could not be read): the consumer dies, and its cleanup
+    (SiteConsumer.release) still removes the presence row and cancels the heartbeat."""
+    from classroom import selectors
+
+    def failing_state(**kwargs):
+        raise RuntimeError("the state could not be read")
+
+    monkeypatch.setattr(selectors, "classroom_state", failing_state)
+
+    async def scenario():
+        socket = Socket(room.course.pk, room.student)
+        connected, _ = await socket.connect()
+        assert connected
+        with pytest.raises(RuntimeError, match="could not be read"):
+            await socket.communicator.receive_output(timeout=3)
+        await asyncio.sleep(0)
+        assert _live_heartbeats() == []
+        assert await database_sync_to_async(Presence.objects.count)() == 0
+
+    run(scenario)
+    assert not Presence.objects.exists()
+
+
+def test_a_failing_layer_event_is_logged_and_the_socket_stays(room, expect_handler_failures):
+    async def scenario():
+        student = Socket(room.course.pk, room.student)
+        await student.open()
+        assert len(_live_heartbeats()) == 1
+        layer, group = get_channel_layer(), events.room_group(room.course.pk)
+        await layer.group_send(group, {"type": "classroom.permission", "message": {}})
+        await layer.group_send(group, events.relay(events.CHAT, {"type": "chat", "message": "after it"}))
+        assert (await student.receive_type("chat"))["message"] == "after it"  # in order, so the first ran
+        await student.send({"type": "ping"})
+        assert await student.receive_type("pong") == {"type": "pong"}
+        await student.close()
+        assert _live_heartbeats() == []
+
+    run(scenario)
+    assert [type(r.exc_info[1]) for r in expect_handler_failures] == [KeyError]
+    assert not Presence.objects.exists()
+
+
 def test_chat_flood_is_rate_limited_and_a_relentless_flood_is_disconnected(room, settings):
-    settings.CLASSROOM_RATE_LIMITS = {**settings.CLASSROOM_RATE_LIMITS, "chat": (0.01, 5)}
+    settings.CLASSROOM_RATE_LIMITS = {**settings.CLASSROOM_RATE_LIMITS, "chat": (0.01, 5), "other": (1000, 1000)}
+    settings.CLASSROOM_USER_RATE_LIMITS = {**settings.CLASSROOM_USER_RATE_LIMITS, "other": (1000, 60)}
     settings.CLASSROOM_FLOOD_CLOSE_AFTER = 20
 
     async def scenario():
@@ -300,9 +436,103 @@ def test_chat_flood_is_rate_limited_and_a_relentless_flood_is_disconnected(room,
         for n in range(30):
             await student.send({"type": "chat", "message": f"more {n}"})
         assert await student.closed_with() == events.CLOSE_FLOOD
+        # Refusals used to be counted "in a row": one admitted frame (here a ping, of another
+        # bucket; or every third frame of a client at 3x its rate) reset the count, for ever.
+        again = Socket(room.course.pk, room.student)
+        await again.open()
+        for n in range(60):
+            await again.send({"type": "chat", "message": f"again {n}"})
+            await again.send({"type": "ping"})
+        assert await again.closed_with() == events.CLOSE_FLOOD
 
     run(scenario)
-    assert ChatMessage.objects.count() == 5
+    assert ChatMessage.objects.count() == 10
+
+
+def test_all_of_a_users_sockets_share_one_rate_limit(room, settings):
+    """Ten sockets used to mean ten times the per-socket limit (8,220 strokes in 10 s)."""
+    settings.CLASSROOM_RATE_LIMITS = {**settings.CLASSROOM_RATE_LIMITS, "board": (1000, 1000)}
+    settings.CLASSROOM_USER_RATE_LIMITS = {**settings.CLASSROOM_USER_RATE_LIMITS, "board": (10, 60)}
+
+    async def scenario():
+        sockets = [Socket(room.course.pk, room.teacher) for _ in range(3)]
+        for socket in sockets:
+            await socket.open()
+        for n in range(8):
+            for k, socket in enumerate(sockets):
+                await socket.send({"type": "draw", "sid": f"s{k}n{n}", "tool": "line", "points": [0, 0, 1, 1], "end": True})
+        for socket in sockets:
+            assert (await socket.receive_type("error"))["code"] == "rate_limited"
+            await socket.send({"type": "ping"})
+            await socket.receive_type("pong")  # every stroke before it has been handled
+        # Another user's sockets have their own allowance.
+        await database_sync_to_async(services.draw_permission_set)(course=room.course, everyone=True, username=None, allowed=None)
+        student = Socket(room.course.pk, room.student)
+        await student.open()
+        await student.send({"type": "draw", "sid": "mine", "tool": "line", "points": [0, 0, 1, 1], "end": True})
+        assert (await student.receive_type("draw"))["element"]["user"] == "s_room"
+        for socket in (*sockets, student):
+            await socket.close()
+
+    run(scenario)
+    assert WhiteboardAction.objects.filter(author=room.teacher).count() == 10
+
+
+def test_the_shared_limit_lets_frames_through_while_the_cache_is_down(room, settings):
+    async def scenario():
+        student = Socket(room.course.pk, room.student)
+        await student.open()
+        # Nothing listens on port 9: every cache call fails at once.
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}}
+        await student.send({"type": "chat", "message": "cache or not"})
+        assert (await student.receive_type("chat"))["message"] == "cache or not"
+        await student.close()
+
+    run(scenario)
+
+
+def test_a_user_may_open_only_so_many_classroom_sockets(room, settings):
+    settings.CLASSROOM_MAX_SOCKETS_PER_USER = 2
+    other_course = CourseFactory(teacher=room.teacher)
+    course_services.enrollment_enroll(student=room.student, course=other_course)
+
+    async def scenario():
+        first, second = Socket(room.course.pk, room.student), Socket(other_course.pk, room.student)
+        await first.open()
+        await second.open()  # all classrooms together
+        assert await Socket(room.course.pk, room.student).refused_with() == events.CLOSE_TOO_MANY_SOCKETS
+        assert await Socket(other_course.pk, room.student).refused_with() == events.CLOSE_TOO_MANY_SOCKETS
+        teacher = Socket(room.course.pk, room.teacher)  # others are not affected
+        await teacher.open()
+        await second.close()
+        third = Socket(room.course.pk, room.student)  # a closed socket frees its place
+        await third.open()
+        for socket in (first, third, teacher):
+            await socket.close()
+
+    run(scenario)
+    assert not Presence.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["bad json", "unknown type", "bad payload", "binary"])
+def test_invalid_and_binary_frames_count_toward_the_flood_close(room, settings, kind):
+    settings.CLASSROOM_RATE_LIMITS = {**settings.CLASSROOM_RATE_LIMITS, "other": (0.01, 5), "audio": (0.01, 5)}
+    settings.CLASSROOM_FLOOD_CLOSE_AFTER = 20
+    frame = {"bad json": "{", "unknown type": '{"type": "shout"}', "bad payload": '{"type": "audio", "state": "x"}'}.get(kind)
+
+    async def scenario():
+        student = Socket(room.course.pk, room.student)
+        await student.open()
+        for _ in range(40):
+            if frame is None:
+                await student.send_bytes(PCM_40MS)  # a student may not send audio at all
+            else:
+                await student.send(frame)
+        assert await student.closed_with() == events.CLOSE_FLOOD
+        await student.close()
+
+    run(scenario)
+    assert not Presence.objects.exists()
 
 
 # --- One classroom never reaches another --------------------------------------------------

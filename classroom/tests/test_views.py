@@ -60,6 +60,7 @@ def test_page_config_carries_the_close_codes_and_the_chat_limits(login, course, 
         events.CLOSE_REMOVED,
         events.CLOSE_FLOOD,
         events.CLOSE_COURSE_CLOSED,
+        events.CLOSE_TOO_MANY_SOCKETS,
     }
     assert set(config["closeReasons"]) == {str(code) for code in config["finalCloseCodes"]}  # each is explained
     assert config["chatMaxLength"] == CHAT_MAX_LENGTH

@@ -10,6 +10,11 @@ from django.test import Client
 from elearning.asgi import application
 
 ORIGIN = "http://127.0.0.1"
+HOST = "127.0.0.1"  # the handshake's Host header: the origin check compares the Origin with it
+
+
+def handshake_headers(origin: str = ORIGIN, host: str = HOST) -> list[tuple[bytes, bytes]]:
+    return [(b"origin", origin.encode()), (b"host", host.encode())]
 
 
 def session_cookie(user) -> str:
@@ -19,16 +24,23 @@ def session_cookie(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-async def communicator_for(path: str, user=None, *, origin: str = ORIGIN) -> WebsocketCommunicator:
-    """A ``WebsocketCommunicator`` for ``path``, signed in as ``user`` (None: anonymous).
+async def communicator_for(
+    path: str, user=None, *, origin: str = ORIGIN, host: str = HOST, headers=(), scope: dict | None = None
+) -> WebsocketCommunicator:
+    """A ``WebsocketCommunicator`` for ``path``, signed in as ``user`` (None: anonymous), opened
+    from page ``origin`` on site ``host`` (the handshake's Origin and Host headers).
 
     The session is written from the database thread: socket tests run with Django's
     async-safety check on, so that a blocking call made from async code fails them."""
-    headers = [(b"origin", origin.encode())]
+    headers = [*handshake_headers(origin, host), *headers]
     if user is not None:
         cookie = await database_sync_to_async(session_cookie)(user)
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
-    return WebsocketCommunicator(application, path, headers=headers)
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    # The application starts on the first send, so scope keys such as "scheme" ("wss") or
+    # "client" (a proxy's address) can still be set.
+    communicator.scope.update(scope or {})
+    return communicator
 
 
 async def close_code(communicator: WebsocketCommunicator, timeout: float = 3) -> int:

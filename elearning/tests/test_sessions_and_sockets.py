@@ -16,6 +16,7 @@ from courses import services as course_services
 from courses.tests.factories import CourseFactory
 from elearning.asgi import application
 from elearning.consumers import CLOSE_RECONNECT
+from elearning.testing.sockets import handshake_headers
 from notifications.consumers import CLOSE_NOT_SIGNED_IN
 from notifications.tests.test_consumers import closed_with
 
@@ -33,12 +34,12 @@ def cookie(client: Client) -> str:
 
 
 def classroom_socket(course, session: str):
-    headers = [(b"origin", b"http://127.0.0.1"), (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode())]
+    headers = [*handshake_headers(), (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode())]
     return WebsocketCommunicator(application, f"/ws/classroom/{course.pk}/", headers=headers)
 
 
 def badge_socket(session: str):
-    headers = [(b"origin", b"http://127.0.0.1"), (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode())]
+    headers = [*handshake_headers(), (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode())]
     return WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
 
 
