@@ -122,6 +122,9 @@ def test_faint_things_reach_their_contrast(page_as, new_page, student):
         ratio = link.evaluate("(el) => contrast(getComputedStyle(el).color, 'rgb(232, 241, 249)')")
         assert ratio >= 4.5, f"{name}: {ratio}:1"
     screenshot(page, "landing")
+    page.set_viewport_size(MOBILE)
+    screenshot(page, "landing-mobile")
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     # The bell in the phone bar, against the bar (an icon that means something: 3:1).
     course = CourseFactory(title="Botany")
@@ -145,3 +148,20 @@ def test_faint_things_reach_their_contrast(page_as, new_page, student):
     page.goto("/accounts/login/")
     border = page.get_by_label("Username").evaluate("(el) => getComputedStyle(el).borderTopColor")
     assert page.evaluate("([a]) => contrast(a, 'rgb(255, 255, 255)')", [border]) >= 3
+
+
+def test_a_refused_login_is_announced_and_described_on_the_fields(page):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Please enter a correct username and password")
+    username = page.get_by_label("Username")
+    expect(username).to_be_focused()  # autofocus: the error is read as the field's description
+    for field in (username, page.get_by_label("Password")):
+        expect(field).to_have_attribute("aria-invalid", "true")
+        expect(field).to_have_accessible_description(alert.inner_text())
+    look(page, "login-error")
+    page.set_viewport_size(MOBILE)
+    screenshot(page, "login-error-mobile")
