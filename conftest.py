@@ -141,11 +141,14 @@ def browser(playwright_instance):
 @pytest.fixture
 def new_page(browser, daphne_server, transactional_db):
     """``new_page(user=None, viewport=None)``: a fresh browser context, optionally logged in."""
+    from elearning.testing.browser import watch_policy_violations
+
     contexts = []
 
     def make(user=None, viewport=None):
         context = browser.new_context(base_url=daphne_server.url, viewport=viewport)
         context.set_default_timeout(10_000)
+        watch_policy_violations(context)  # every look() then fails on a CSP violation
         if user is not None:
             client = client_for(user)
             context.add_cookies(

@@ -78,6 +78,16 @@ class LoginForm(AuthenticationForm):
         if user.is_blocked:
             raise ValidationError(self.error_messages["blocked"], code="blocked")
 
+    ERROR_ID = "login-error"  # login.html shows the form's error under this id, as an alert
+
+    def full_clean(self):
+        """A refused login marks both fields invalid and ties them to the error, so a screen
+        reader reads it with the field that has focus (the username, autofocused)."""
+        super().full_clean()
+        if self.is_bound and self.non_field_errors():
+            for name in ("username", "password"):
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": self.ERROR_ID})
+
 
 class ProfileForm(forms.ModelForm):
     photo = PhotoField()

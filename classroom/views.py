@@ -16,6 +16,7 @@ from . import events, permissions, selectors, services
 from .forms import ChatForm
 from .models import CHAT_MAX_LENGTH
 from elearning.parsing import parse_id
+from elearning.policies import permissions_policy
 from elearning.ratelimit import window_allows
 
 # Lines (messages and join/leave notices) the page's chat log keeps; older ones leave the page.
@@ -56,6 +57,7 @@ def board_words() -> dict:
 
 
 @login_required
+@permissions_policy(microphone="self")  # the teacher's voice; every other page: microphone=()
 def room(request, course_id: int):
     course = get_classroom_course(request.user, course_id)
     messages = selectors.chat_recent(course_id=course.pk)

@@ -104,7 +104,8 @@ class MaterialEditForm(forms.ModelForm):
 class FeedbackForm(forms.ModelForm):
     rating = forms.TypedChoiceField(
         label=_("Your rating"),
-        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        # 1 to 5 in the markup, as on screen: arrow keys move the way the stars are laid out.
+        choices=[(n, str(n)) for n in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose a rating from 1 to 5 stars.")},

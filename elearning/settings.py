@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -72,6 +73,9 @@ MIDDLEWARE = [
     "elearning.proxies.ClientAddressMiddleware",  # first: everything after sees the real client
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, so its refusals (a 400 for a bad Host) carry the policies too.
+    "elearning.policies.ContentSecurityPolicyMiddleware",
+    "elearning.policies.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -370,6 +374,37 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every page (django-csp; elearning/policies.py adds the page's own
+# ws:/wss: origin to connect-src). No inline script or style anywhere, the admin included:
+# scripts are files, data travels in json_script blocks and data- attributes, and JS sets
+# styles only through element.style. data: images are Bootstrap's own SVG icons (checkboxes,
+# switches, close buttons); blob: is for previews a page makes of a chosen file. Material
+# downloads keep their stricter policy of their own (courses/downloads.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+# Permissions-Policy on every response: no page may use these unless its view says so with
+# elearning.policies.permissions_policy (the classroom page turns the microphone on).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "microphone", "camera", "geolocation", "payment", "usb", "serial", "hid", "bluetooth",
+        "midi", "display-capture", "screen-wake-lock", "publickey-credentials-get",
+        "accelerometer", "gyroscope", "magnetometer", "browsing-topics",
+    )
+}
 # DJANGO_HTTPS=True is the production switch: the site is only reached over HTTPS (directly or
 # behind a proxy that sets X-Forwarded-Proto), so cookies are secure and browsers remember it.
 HTTPS = env.bool("DJANGO_HTTPS", default=False)

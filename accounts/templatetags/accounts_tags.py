@@ -28,16 +28,15 @@ def avatar(user, size="sm", decorative=False):
             '<img src="{}" alt="{}" width="{}" height="{}" class="avatar rounded-circle" loading="lazy">',
             user.photo.url, name, px, px,
         )
+    # Sized by a class (site.css), not a style attribute: pages allow no inline style (CSP).
     if decorative:
         return format_html(
-            '<span class="avatar avatar-initial rounded-circle" style="width:{}px;height:{}px;font-size:{}px"'
-            ' aria-hidden="true">{}</span>',
-            px, px, px // 2, user.initial,
+            '<span class="avatar avatar-initial avatar-{} rounded-circle" aria-hidden="true">{}</span>',
+            size if size in SIZES else "sm", user.initial,
         )
     return format_html(
-        '<span class="avatar avatar-initial rounded-circle" style="width:{}px;height:{}px;font-size:{}px"'
-        ' role="img" aria-label="{}">{}</span>',
-        px, px, px // 2, name, user.initial,
+        '<span class="avatar avatar-initial avatar-{} rounded-circle" role="img" aria-label="{}">{}</span>',
+        size if size in SIZES else "sm", name, user.initial,
     )
 
 

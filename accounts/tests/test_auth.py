@@ -31,6 +31,19 @@ def test_wrong_password_is_a_form_error(client, student):
     assert "enter a correct username and password" in response.content.decode()
 
 
+def test_a_refused_login_is_an_alert_that_both_fields_point_to(client, student):
+    """A screen reader announces the error, and reads it again with the focused field."""
+    response = client.post(LOGIN, {"username": student.username, "password": "nope"})
+    html = response.content.decode()
+    alert = re.search(r'<div[^>]*role="alert"[^>]*id="login-error"[^>]*>(.*?)</div>', html, re.S)
+    assert alert and "enter a correct username and password" in alert.group(1)
+    for name in ("username", "password"):
+        field = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert 'aria-invalid="true"' in field and 'aria-describedby="login-error"' in field, field
+    fresh = client.get(LOGIN).content.decode()
+    assert 'aria-invalid' not in fresh and 'role="alert"' not in fresh
+
+
 def test_blocked_user_cannot_log_in_and_is_told_why(client, student):
     user_set_blocked(user=student, blocked=True)
     response = client.post(LOGIN, {"username": student.username, "password": PASSWORD})

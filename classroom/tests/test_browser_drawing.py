@@ -129,7 +129,7 @@ def test_teacher_decides_who_draws_and_moves_what_was_drawn(open_as):
     leo_page.mouse.down()
     leo_page.mouse.move(*on_board(leo_page, 0.55, 0.4), steps=5)
     for page in (teacher_page, mia_page):
-        page.wait_for_function("window.classroom.board.live.size === 1")  # they watch it being drawn
+        page.wait_for_function("() => window.classroom.board.live.size === 1")  # they watch it being drawn
     leo_switch.uncheck()
     expect_may_draw(leo_page, False)
     expect(leo_switch).not_to_be_checked()
@@ -140,8 +140,8 @@ def test_teacher_decides_who_draws_and_moves_what_was_drawn(open_as):
     expect(leo_page.locator("#room-alert")).to_be_hidden()  # no "not allowed" for a stroke begun while allowed
     for page in pages:
         page.wait_for_function(
-            "(() => { const b = window.classroom.board;"
-            " return b.elements.size === 2 && b.live.size === 0 && b.pending.size === 0 && b.current === null; })()"
+            "() => { const b = window.classroom.board;"
+            " return b.elements.size === 2 && b.live.size === 0 && b.pending.size === 0 && b.current === null; }"
         )
         expect_board(page, elements=2, painted=[(0.45, 0.3)], blank=[(0.65, 0.3), (0.6, 0.7)])
     cut = max(teacher_page.evaluate("[...window.classroom.board.elements.values()]"), key=lambda e: e["id"])
@@ -179,7 +179,7 @@ def test_teacher_decides_who_draws_and_moves_what_was_drawn(open_as):
         });
     }""", leos["id"])
     box = drag(teacher_page, (x0, y0), (x0 + 0.1, y0 + 0.1), (x0 + 0.2, y0 + 0.3), (x0 + 0.3, y0 + 0.4))
-    teacher_page.wait_for_function("window.classroom.board.dragging === null")
+    teacher_page.wait_for_function("() => window.classroom.board.dragging === null")
     moved = teacher_page.evaluate("id => window.classroom.board.elements.get(id)", leos["id"])
     # The mouse went 0.3 of the width and 0.4 of the height (give or take a pixel of rounding).
     assert abs(moved["dx"] - 0.3) < 2 / box["width"] and abs(moved["dy"] - 0.4) < 2 / box["height"]

@@ -89,7 +89,7 @@ def test_course_materials_feedback_and_block_flow(page_as, teacher, student):
     assert download.suggested_filename == "Cells chapter 1.pdf"
     assert open(download.path(), "rb").read() == pdf_bytes(3)
 
-    student_page.locator('label[for="id_rating_1"]').click()  # the fourth star (choices run 5 → 1)
+    student_page.locator('label[for="id_rating_3"]').click()  # the fourth star
     student_page.get_by_label("Comment (optional)").fill("Great diagrams <3")
     look(student_page, "course-detail-enrolled-feedback-form")
     student_page.get_by_role("button", name="Send feedback").click()

@@ -33,7 +33,7 @@ def test_an_enrolled_student_rates_and_then_edits_one_feedback(login, course, en
     assert (feedback.rating, feedback.comment, feedback.student) == (5, "Even better", enrolled)
     page = client.get(course.get_absolute_url()).content.decode()
     assert "Your feedback (you can change it)" in page
-    assert 'value="5" id="id_rating_0" checked' in page
+    assert 'value="5" id="id_rating_4" checked' in page
 
 
 def test_user_text_is_escaped_on_the_course_page(login, course, enrolled, teacher):

@@ -22,6 +22,7 @@ CHROMIUM_ARGS = [
     "--use-fake-device-for-media-stream",
 ]
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE_SOURCE = f"() => {{ {AXE_JS.read_text()}\n }}"  # a function: evaluate() calls it
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 MOBILE = {"width": 375, "height": 812}
 # Tests wait on expect(...) as long as on any other action (the contexts' default timeout): a
@@ -35,10 +36,48 @@ def launch(playwright, extra_args: list[str] | None = None):
     )
 
 
+# Reports every Content-Security-Policy violation of the page (and of its frames) to the test.
+# An init script runs before the page's own scripts and is not subject to the page's policy.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__reportPolicyViolation(`${e.effectiveDirective} refused ${e.blockedURI || "inline"}`
+    + ` at ${e.sourceFile || location.pathname}:${e.lineNumber} (${e.sample || ""})`);
+}, true);
+"""
+
+
+def watch_policy_violations(context) -> list[str]:
+    """Collect, on ``context.policy_violations``, every CSP violation its pages meet: the
+    ``securitypolicyviolation`` events and Chromium's console "Refused to …" messages.
+    ``assert_accessible`` (so every page a browser test looks at) fails on any."""
+    violations: list[str] = []
+    context.policy_violations = violations
+    context.expose_binding("__reportPolicyViolation", lambda source, text: violations.append(text))
+    context.add_init_script(REPORT_VIOLATIONS)
+
+    def on_console(message):
+        if "Content Security Policy" in message.text or message.text.startswith("Refused to"):
+            violations.append(f"console: {message.text[:300]}")
+
+    context.on("console", on_console)
+    return violations
+
+
+def assert_no_policy_violations(page, *, context: str = "") -> None:
+    violations = getattr(page.context, "policy_violations", None)
+    if violations:
+        found, violations[:] = list(violations), []  # reported once
+        raise AssertionError(f"Content-Security-Policy violations by {context or page.url}:\n  " + "\n  ".join(found))
+
+
 def assert_accessible(page, *, context: str = "") -> None:
-    """Run axe-core on the page as it is now; fail on any serious or critical violation."""
+    """Run axe-core on the page as it is now; fail on any serious or critical violation (and on
+    any Content-Security-Policy violation met so far, when the context is watched)."""
+    assert_no_policy_violations(page, context=context)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated through the DevTools protocol, not added as an inline <script>: the pages'
+        # Content-Security-Policy refuses inline scripts, and a test must not weaken it.
+        page.evaluate(AXE_SOURCE)
     results = page.evaluate(
         """async () => {
             const r = await axe.run(document, {resultTypes: ['violations']});

@@ -33,6 +33,7 @@ from elearning.testing.authz import (
     everyone,
     redirect,
 )
+from elearning.testing.policies import policy_problems
 from invitations.tests import authz as invitations_authz
 from notifications.tests import authz as notifications_authz
 
@@ -220,4 +221,8 @@ def test_role_gets_declared_response(world, key):
         )
         if not ok:
             failures.append(f"{role}: expected {expected}, got {response.status_code} {response.get('Location', '')}")
+        # Every answer, refusals and redirects included, carries the page policies (CSP,
+        # Permissions-Policy); only the classroom page may use the microphone.
+        mic = key == "classroom:room" and response.status_code == 200
+        failures += [f"{role}: {problem}" for problem in policy_problems(response, microphone=mic)]
     assert not failures, f"{case.method.upper()} {url}:\n" + "\n".join(failures)

@@ -29,20 +29,13 @@ function setLive(live) {
   for (const badge of badges) badge.dataset.live = String(live);
 }
 
-function toastRegion() {
-  let region = document.getElementById("notification-toasts");
-  if (!region) {
-    region = document.createElement("div");
-    region.id = "notification-toasts";
-    region.className = "toast-container position-fixed bottom-0 end-0 p-3";
-    region.setAttribute("role", "status");
-    region.setAttribute("aria-live", "polite");
-    document.body.append(region);
-  }
-  return region;
-}
+// The live region is in the page from its first paint (notifications/_toasts.html): a region
+// created together with its first message is often not announced at all.
+const region = document.getElementById("notification-toasts");
+const toastSeconds = () => Number(region?.dataset.seconds) || 8;
 
 function showToast(title) {
+  if (!region) return;
   const texts = badges[0].dataset;
   const toast = document.createElement("div");
   toast.className = "toast show";
@@ -58,7 +51,6 @@ function showToast(title) {
   close.type = "button";
   close.className = "btn-close";
   close.setAttribute("aria-label", texts.toastClose);
-  close.addEventListener("click", () => toast.remove());
   header.append(icon, heading, close);
   const body = document.createElement("div");
   body.className = "toast-body";
@@ -67,8 +59,41 @@ function showToast(title) {
   text.textContent = title;  // textContent: user text is never parsed as HTML
   body.append(text);
   toast.append(header, body);
-  toastRegion().append(toast);
-  setTimeout(() => toast.remove(), 8000);
+
+  // Where focus came from when the reader tabbed into the toast: it goes back there on close.
+  let cameFrom = null;
+  let timer = null;
+  const hovered = () => toast.matches(":hover");
+  const focused = () => toast.contains(document.activeElement);
+  const dismiss = () => {
+    clearTimeout(timer);
+    const hadFocus = focused();
+    toast.remove();
+    if (hadFocus) returnFocus(cameFrom);
+  };
+  // It stays while pointed at or focused (WCAG 2.2.1), and counts its time again once left.
+  const wait = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { if (!hovered() && !focused()) dismiss(); }, toastSeconds() * 1000);
+  };
+  toast.addEventListener("focusin", (event) => {
+    if (!cameFrom && event.relatedTarget && !toast.contains(event.relatedTarget)) cameFrom = event.relatedTarget;
+    clearTimeout(timer);
+  });
+  toast.addEventListener("mouseenter", () => clearTimeout(timer));
+  toast.addEventListener("focusout", (event) => { if (!toast.contains(event.relatedTarget)) wait(); });
+  toast.addEventListener("mouseleave", () => { if (!focused()) wait(); });
+  toast.addEventListener("keydown", (event) => { if (event.key === "Escape") dismiss(); });
+  close.addEventListener("click", dismiss);
+  region.append(toast);
+  wait();
+}
+
+// Focus never falls to <body>: back to where it was before the toast, else the bell.
+function returnFocus(previous) {
+  const visible = (el) => el && el.isConnected && el.getClientRects().length > 0;
+  const target = visible(previous) ? previous : badges.find(visible) || document.getElementById("main");
+  target?.focus();
 }
 
 function onMessage(raw) {
