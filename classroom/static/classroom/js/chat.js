@@ -271,9 +271,9 @@ export class OnlineList {
     try {
       const response = await fetch(this.cardUrl.replace("USERNAME", encodeURIComponent(user)), { credentials: "same-origin" });
       if (!response.ok) throw new Error(String(response.status));
-      const template = document.createElement("template");
-      template.innerHTML = await response.text();
-      item.body.replaceChildren(template.content);
+      // Parsed as an inert document (scripts never run there; the page's policy forbids them too).
+      const card = new DOMParser().parseFromString(await response.text(), "text/html");
+      item.body.replaceChildren(...card.body.childNodes);
       item.loaded = true;
     } catch {
       item.body.textContent = this.text.cardFailed;
