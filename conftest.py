@@ -140,13 +140,14 @@ def browser(playwright_instance):
 
 @pytest.fixture
 def new_page(browser, daphne_server, transactional_db):
-    """``new_page(user=None, viewport=None)``: a fresh browser context, optionally logged in."""
+    """``new_page(user=None, viewport=None, **context_options)``: a fresh browser context,
+    optionally logged in (``context_options``: Playwright's, e.g. ``locale``, ``timezone_id``)."""
     from elearning.testing.browser import watch_policy_violations
 
     contexts = []
 
-    def make(user=None, viewport=None):
-        context = browser.new_context(base_url=daphne_server.url, viewport=viewport)
+    def make(user=None, viewport=None, **context_options):
+        context = browser.new_context(base_url=daphne_server.url, viewport=viewport, **context_options)
         context.set_default_timeout(10_000)
         watch_policy_violations(context)  # every look() then fails on a CSP violation
         if user is not None:

@@ -88,6 +88,10 @@ class MaterialForm(forms.Form):
             cleaned["title"] = PurePosixPath(self.inspected.name).stem[:200] or self.inspected.name[:200]
         return cleaned
 
+    def material(self) -> dict:
+        """What ``services.material_upload`` stores, once the form is valid (both upload paths)."""
+        return {"title": self.cleaned_data["title"], "upload": self.cleaned_data["file"], "inspected": self.inspected}
+
 
 class MaterialEditForm(forms.ModelForm):
     """What the teacher may change about a material once it is up: its title."""

@@ -112,13 +112,7 @@ def _complete(request, course, upload):
             errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
             return _errors(errors, 400)
         try:
-            material = services.material_upload(
-                course=course,
-                uploaded_by=request.user,
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"],
-                inspected=form.inspected,
-            )
+            material = services.material_upload(course=course, uploaded_by=request.user, **form.material())
         except services.DuplicateMaterial as duplicate:
             chunked_uploads.discard(upload)
             return _errors({"file": [str(duplicate)]}, 409)

@@ -265,13 +265,7 @@ def _material_upload_protected(request, course, limit):
     if not form.is_valid():
         return _render_material_form(request, course, form, status=400)
     try:
-        material = services.material_upload(
-            course=course,
-            uploaded_by=request.user,
-            title=form.cleaned_data["title"],
-            upload=form.cleaned_data["file"],
-            inspected=form.inspected,
-        )
+        material = services.material_upload(course=course, uploaded_by=request.user, **form.material())
     except services.DuplicateMaterial as duplicate:
         form.add_error("file", duplicate)
         return _render_material_form(request, course, form, status=409)

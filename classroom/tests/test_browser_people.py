@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from accounts.services import status_update_post
@@ -15,7 +14,6 @@ from accounts.tests.factories import StudentFactory, TeacherFactory
 from accounts.tests.images import image_upload
 from accounts.tests.test_browser import look
 from classroom.models import ChatMessage
-from conftest import client_for
 from courses import services as course_services
 from courses.tests.factories import CourseFactory
 from elearning.testing.browser import MOBILE
@@ -27,22 +25,11 @@ US_CLOCK = re.compile(r"^\d{1,2}:\d{2}[\s\u202f][AP]M$")
 
 
 @pytest.fixture
-def open_as(browser, daphne_server, transactional_db):
-    contexts = []
-
-    def make(user, *, locale="en-US", viewport=None):
-        context = browser.new_context(
-            base_url=daphne_server.url, locale=locale, timezone_id="Europe/Berlin", viewport=viewport
-        )
-        context.set_default_timeout(10_000)
-        cookie = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": daphne_server.url}])
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+def open_as(new_page):
+    """A page of ``user`` in a browser with that locale (and a time zone away from UTC)."""
+    return lambda user, *, locale="en-US", viewport=None: new_page(
+        user=user, viewport=viewport, locale=locale, timezone_id="Europe/Berlin"
+    )
 
 
 def enter(page, course):

@@ -8,39 +8,23 @@ board and microphone) and Django's admin."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from accounts.tests.factories import AdminFactory, StudentFactory, TeacherFactory
 from assignments.tests.factories import deck_with, quiz_with
-from conftest import client_for
 from courses import services as course_services
 from courses.tests.factories import CourseFactory, FeedbackFactory
 from courses.tests.files import pdf_bytes
-from elearning.testing.browser import assert_no_policy_violations, watch_policy_violations
+from elearning.testing.browser import assert_no_policy_violations
 from elearning.testing.policies import directives
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def visit(browser, daphne_server, transactional_db):
+def visit(new_page):
     """``visit(user)``: a watched page logged in as ``user`` (None: anonymous)."""
-    contexts = []
-
-    def make(user=None):
-        context = browser.new_context(base_url=daphne_server.url)
-        context.set_default_timeout(10_000)
-        watch_policy_violations(context)
-        if user is not None:
-            cookie = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": daphne_server.url}])
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
+    return lambda user=None: new_page(user=user)
 
 
 def go(page, path):
