@@ -44,8 +44,10 @@ run: venv
 	$(PY) manage.py db_worker & \
 	bin/serve $(HOST) $(PORT)
 
-# The layer contract (.importlinter), then the whole suite. With DATABASE_URL / REDIS_URL set
+# The layer contract (.importlinter), then the whole suite, in PYTEST_WORKERS processes
+# (pytest-xdist; each has its own test database and files). With DATABASE_URL / REDIS_URL set
 # the suite runs on PostgreSQL / Redis instead.
+PYTEST_WORKERS ?= 2
 test: $(VENV)/.dev node_modules/.installed browser
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -15,7 +15,9 @@ from accounts.tests.factories import AdminFactory, StudentFactory, TeacherFactor
 
 def pytest_collection_modifyitems(config, items):
     """Browser tests run last: fast tests fail first, and Playwright's event loop (it stays in
-    the main thread once started) cannot disturb the async tests."""
+    the main thread once started) cannot disturb the async tests. Under pytest-xdist this needs
+    its default ``--dist load``, which hands each worker tests in this order (``loadfile`` would
+    run a file's browser tests with its others)."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 

@@ -11,8 +11,11 @@ from pathlib import Path
 from .settings import *  # noqa: F403
 from .settings import BASE_DIR, DATABASES, REDIS_URL, env
 
-# Overridable so that several test runs on one checkout do not share a database file.
-TEST_DIR = Path(env.str("ELEARNING_TEST_DIR", default=str(BASE_DIR / "var" / "test")))
+# Overridable so that several test runs on one checkout do not share a database file; each
+# pytest-xdist worker (make test runs two) gets a folder of its own: database, media, materials.
+TEST_DIR = Path(env.str("ELEARNING_TEST_DIR", default=str(BASE_DIR / "var" / "test"))) / os.environ.get(
+    "PYTEST_XDIST_WORKER", ""
+)
 TEST_DIR.mkdir(parents=True, exist_ok=True)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
