@@ -49,6 +49,12 @@ def test_an_enrolled_student_opens_the_teachers_card_with_the_keyboard(page_as, 
     look(page, "course-teacher-card-open-phone")
     page.keyboard.press(" ")
     expect(card).not_to_have_attribute("open", "")
+    # Escape closes it too, from inside, and the focus goes back to its summary.
+    page.keyboard.press("Enter")
+    expect(card).to_have_attribute("open", "")
+    page.keyboard.press("Escape")
+    expect(card).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
 
 
 def test_a_visitor_sees_the_teacher_but_no_card(page, course):

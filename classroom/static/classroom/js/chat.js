@@ -188,13 +188,7 @@ export class OnlineList {
     });
     socket.on("leave", ({ user }) => { this.online = this.online.filter((person) => person.user !== user); this.render(); });
     socket.on("draw_permission", (message) => { this.permissions = message; this.render(); });
-    // Escape closes the open card and gives the focus back to its summary.
-    list.addEventListener("keydown", (event) => {
-      const card = event.target.closest("details[open]");
-      if (event.key !== "Escape" || !card) return;
-      card.open = false;
-      card.querySelector("summary").focus();
-    });
+    // (Escape closes an open card: static/js/site.js, for every profile card of the site.)
   }
 
   // Update the list in place: the items of people still online stay the same elements, so a
