@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.access import CourseClosed
 from elearning.consumers import SiteConsumer
-from elearning.ratelimit import SharedWindow, TokenBucket
+from elearning.ratelimit import SharedWindow, TokenBucket, window_allows
 
 from . import audio, events, permissions, selectors, services
 from .online import online_frames
@@ -72,6 +73,12 @@ class ClassroomConsumer(SiteConsumer):
         self.course_id = int(self.scope["url_route"]["kwargs"]["course_id"])
         if not self.user.is_authenticated:
             return await self.close(code=events.CLOSE_LOGIN_REQUIRED)
+        # Handshakes per user and minute, counted in the cache before any database work: a script
+        # reconnecting as fast as it is closed (for flooding, or over the socket cap) costs little.
+        if not await sync_to_async(window_allows, thread_sensitive=False)(
+            f"classroom:handshakes:{self.user.pk}", limit=settings.CLASSROOM_HANDSHAKES_PER_MINUTE, seconds=60
+        ):
+            return await self.close(code=events.CLOSE_FLOOD)
         try:
             self.course = await database_sync_to_async(selectors.classroom_course)(user=self.user, course_id=self.course_id)
         except Http404:

@@ -192,6 +192,8 @@ CLASSROOM_FLOOD_CLOSE_AFTER = env.int("CLASSROOM_FLOOD_CLOSE_AFTER", default=200
 SITE_MAX_SOCKETS_PER_USER = env.int("SITE_MAX_SOCKETS_PER_USER", default=30)
 # Open classroom sockets per user, all classrooms together; the next one is closed with 4029.
 CLASSROOM_MAX_SOCKETS_PER_USER = env.int("CLASSROOM_MAX_SOCKETS_PER_USER", default=8)
+# Classroom sockets one user may open per minute (reloads, reconnects); past it: closed as flooding.
+CLASSROOM_HANDSHAKES_PER_MINUTE = env.int("CLASSROOM_HANDSHAKES_PER_MINUTE", default=60)
 # The HTTP chat fallback: messages per user and course per minute (shared through the cache).
 CLASSROOM_HTTP_CHAT_PER_MINUTE = env.int("CLASSROOM_HTTP_CHAT_PER_MINUTE", default=30)
 CLASSROOM_BOARD_MAX_ACTIONS = env.int("CLASSROOM_BOARD_MAX_ACTIONS", default=500)

@@ -491,6 +491,25 @@ def test_the_shared_limit_lets_frames_through_while_the_cache_is_down(room, sett
     run(scenario)
 
 
+def test_a_user_may_open_only_so_many_classroom_sockets_a_minute(room, settings):
+    """A script reconnecting as fast as it is closed is refused from the cache, before the
+    database; others are not affected."""
+    settings.CLASSROOM_HANDSHAKES_PER_MINUTE = 3
+
+    async def scenario():
+        for _ in range(3):
+            socket = Socket(room.course.pk, room.student)
+            await socket.open()
+            await socket.close()
+        assert await Socket(room.course.pk, room.student).refused_with() == events.CLOSE_FLOOD
+        teacher = Socket(room.course.pk, room.teacher)
+        await teacher.open()
+        await teacher.close()
+
+    run(scenario)
+    assert not Presence.objects.exists()
+
+
 def test_a_user_may_open_only_so_many_classroom_sockets(room, settings):
     settings.CLASSROOM_MAX_SOCKETS_PER_USER = 2
     other_course = CourseFactory(teacher=room.teacher)
