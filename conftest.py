@@ -143,7 +143,8 @@ def browser(playwright_instance):
 @pytest.fixture
 def new_page(browser, daphne_server, transactional_db):
     """``new_page(user=None, viewport=None, **context_options)``: a fresh browser context,
-    optionally logged in (``context_options``: Playwright's, e.g. ``locale``, ``timezone_id``)."""
+    optionally logged in (``context_options``: Playwright's, e.g. ``locale``, ``timezone_id``, or
+    ``base_url`` for a server of the test's own)."""
     from elearning.testing.browser import watch_policy_violations
 
     contexts = []
@@ -151,8 +152,8 @@ def new_page(browser, daphne_server, transactional_db):
     def make(user=None, viewport=None, **context_options):
         # Reduced motion: Bootstrap then drops its colour transitions, so axe's contrast check
         # never catches a button half-way through one (a hover under the resting mouse).
-        options = {"reduced_motion": "reduce", **context_options}
-        context = browser.new_context(base_url=daphne_server.url, viewport=viewport, **options)
+        options = {"base_url": daphne_server.url, "reduced_motion": "reduce", **context_options}
+        context = browser.new_context(viewport=viewport, **options)
         context.set_default_timeout(10_000)
         watch_policy_violations(context)  # every look() then fails on a CSP violation
         if user is not None:
@@ -162,7 +163,7 @@ def new_page(browser, daphne_server, transactional_db):
                     {
                         "name": settings.SESSION_COOKIE_NAME,
                         "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                        "url": daphne_server.url,
+                        "url": options["base_url"],
                     }
                 ]
             )

@@ -107,23 +107,13 @@ def test_a_dropped_connection_resumes_where_the_server_says_and_the_material_is_
 
 
 @pytest.fixture
-def piece_page(browser, pieces_server, transactional_db):
-    contexts = []
-
+def piece_page(new_page, pieces_server):
     def make(user, viewport=None):
-        context = browser.new_context(base_url=pieces_server.url, viewport=viewport)
-        context.set_default_timeout(15_000)
-        context.add_cookies([{
-            "name": settings.SESSION_COOKIE_NAME,
-            "value": client_for(user).cookies[settings.SESSION_COOKIE_NAME].value,
-            "url": pieces_server.url,
-        }])
-        contexts.append(context)
-        return context.new_page()
+        page = new_page(user=user, viewport=viewport, base_url=pieces_server.url)
+        page.set_default_timeout(15_000)
+        return page
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 @pytest.mark.browser
