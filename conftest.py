@@ -49,6 +49,25 @@ def fresh_channel_layer():
     channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True)
+def rate_windows_of_their_own(monkeypatch):
+    """The shared fixed-window counters (elearning.ratelimit) see one moment, at the start of an
+    hour chosen at random far ahead: a test never straddles a window's end (three posts in one
+    minute and the fourth in the next were seen to pass a limit of three), and its counts start
+    at zero although primary keys repeat between tests and between xdist workers sharing one
+    Redis. Clearing the cache instead would flush what the other worker's tests are counting.
+    Socket token buckets keep the real monotonic clock."""
+    import random
+    import time
+    import types
+
+    from elearning import ratelimit
+
+    moment = (time.time() // 3600 + random.randrange(10**6, 10**9)) * 3600 + 0.5
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: moment, monotonic=time.monotonic))
+    return moment
+
+
 @pytest.fixture
 def student(db):
     return StudentFactory(username="stella", full_name="Stella Student")

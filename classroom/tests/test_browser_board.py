@@ -60,7 +60,7 @@ def test_board_is_large_and_first_on_a_laptop_and_fits_a_phone(lesson):
         assert board["y"] < chat["y"], (board, chat)
         look(page, f"classroom-board-laptop-{user.username}")
         page.set_viewport_size(MOBILE)
-        page.wait_for_function("document.documentElement.scrollWidth <= innerWidth")
+        page.wait_for_function("() => document.documentElement.scrollWidth <= innerWidth")
         board = box_of(page, "#board")
         assert board["width"] >= 0.8 * MOBILE["width"], board
         assert board["y"] < box_of(page, "#chat-log")["y"]
@@ -171,9 +171,9 @@ def test_full_screen_board_keeps_strokes_where_they_were_drawn(lesson):
 
     button = teacher_page.get_by_role("button", name="Full screen")
     button.click()
-    teacher_page.wait_for_function("document.fullscreenElement && document.fullscreenElement.id === 'board-area'")
+    teacher_page.wait_for_function("() => document.fullscreenElement && document.fullscreenElement.id === 'board-area'")
     expect(teacher_page.get_by_role("button", name="Exit full screen")).to_be_focused()
-    teacher_page.wait_for_function(f"document.getElementById('board').getBoundingClientRect().width > {normal['width']}")
+    teacher_page.wait_for_function(f"() => document.getElementById('board').getBoundingClientRect().width > {normal['width']}")
     full = box_of(teacher_page, "#board")
     assert full["height"] > normal["height"] and abs(full["width"] / full["height"] - 16 / 9) < 0.01, full
     # The tools are there in full screen, and the canvas's pixels follow its new size.
@@ -199,20 +199,20 @@ def test_full_screen_board_keeps_strokes_where_they_were_drawn(lesson):
 
     # Esc leaves full screen, and so does the button; the board is back at its place and size.
     teacher_page.keyboard.press("Escape")
-    teacher_page.wait_for_function("document.fullscreenElement === null")
+    teacher_page.wait_for_function("() => document.fullscreenElement === null")
     expect(button).to_be_visible()
     button.click()
-    teacher_page.wait_for_function("document.fullscreenElement !== null")
+    teacher_page.wait_for_function("() => document.fullscreenElement !== null")
     teacher_page.get_by_role("button", name="Exit full screen").click()
-    teacher_page.wait_for_function("document.fullscreenElement === null")
+    teacher_page.wait_for_function("() => document.fullscreenElement === null")
     expect(button).to_be_focused()
-    teacher_page.wait_for_function(f"Math.abs(document.getElementById('board').getBoundingClientRect().width - {normal['width']}) < 1")
+    teacher_page.wait_for_function(f"() => Math.abs(document.getElementById('board').getBoundingClientRect().width - {normal['width']}) < 1")
     expect_board(teacher_page, elements=1, painted=[(0.25, 0.25), (0.75, 0.75)], blank=[(0.25, 0.75)])
 
     # On a phone the student's board fills the screen too.
     student_page.set_viewport_size(MOBILE)
     student_page.get_by_role("button", name="Full screen").click()
-    student_page.wait_for_function("document.fullscreenElement !== null")
+    student_page.wait_for_function("() => document.fullscreenElement !== null")
     expect_board(student_page, elements=1, painted=[(0.25, 0.25), (0.75, 0.75)], blank=[(0.25, 0.75)])
     look_full_screen(student_page, "classroom-board-full-screen-phone")
 
@@ -286,7 +286,7 @@ def test_click_to_listen_hands_the_focus_to_mute(lesson):
     student_page = lesson["page_of"](lesson["student"])
     teacher_page.get_by_role("button", name="Start microphone").click()
     expect(student_page.locator("#audio-live")).to_have_text("Live")
-    student_page.wait_for_function("window.classroom.audio.context !== null")
+    student_page.wait_for_function("() => window.classroom.audio.context !== null")
     student_page.evaluate("window.classroom.audio.context.suspend()")
     listen = student_page.get_by_role("button", name="Click to listen")
     expect(listen).to_be_visible()
@@ -294,4 +294,4 @@ def test_click_to_listen_hands_the_focus_to_mute(lesson):
     student_page.keyboard.press("Enter")
     expect(listen).to_be_hidden()
     expect(student_page.get_by_role("button", name="Mute", exact=True)).to_be_focused()
-    student_page.wait_for_function("window.classroom.audio.context.state === 'running'")
+    student_page.wait_for_function("() => window.classroom.audio.context.state === 'running'")

@@ -94,3 +94,17 @@ def test_no_script_sets_a_style_attribute_or_evaluates_strings():
                 if pattern.search(line):
                     offenders.append(f"{path.relative_to(settings.BASE_DIR)}:{number}: {line.strip()[:100]}")
     assert offenders == []
+
+
+def test_browser_tests_wait_on_functions_not_expressions():
+    """Playwright evaluates a bare-expression predicate with eval() on every poll after the
+    first, which the page's policy refuses: such a wait passed only when its condition already
+    held at the first look (a flaky EvalError in CI). A function is evaluated once, in the call."""
+    offenders = []
+    call = re.compile(r"""wait_for_function\(\s*f?(["']{1,3})(?!\s*(\(|\w+\s*=>|async\b|function\b))""")
+    for path in Path(settings.BASE_DIR).glob("*/tests/**/*.py"):
+        text = path.read_text()
+        for match in call.finditer(text):
+            number = text.count("\n", 0, match.start()) + 1
+            offenders.append(f"{path.relative_to(settings.BASE_DIR)}:{number}")
+    assert offenders == []
