@@ -538,7 +538,9 @@ async def flood_board(port: int, course_id: int, cookie: str, sockets: int, seco
 def run_flooder(port, course_id, cookie, sockets, seconds, results):
     """The flooder in a process of its own: in the observer's event loop it would slow the
     observer's own measurements."""
-    results.put(asyncio.run(flood_board(port, course_id, cookie, sockets, seconds)))
+    stats = asyncio.run(flood_board(port, course_id, cookie, sockets, seconds))
+    stats["flooding client CPU ms"] = round(time.process_time() * 1000)
+    results.put(stats)
 
 
 async def bench_flood(site: Site, ports, seconds=10, sockets=10, rounds=2):
@@ -590,10 +592,12 @@ async def bench_flood(site: Site, ports, seconds=10, sockets=10, rounds=2):
         for p in (50, 95, 99):
             print(f"  {name + f' p{p}':30}{percentile(quiet[index], p):>10.1f}{percentile(loud[index], p):>20.1f}")
     print(f"  observer samples: {len(quiet[0])} quiet, {len(loud[0])} flooding")
+    client_cpu = stats.pop("flooding client CPU ms", 0) / 1000
     print("  flooder: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
     flood_seconds = rounds * (phase + 1.5)
     print(f"  strokes stored from the flood: {stored} in {flood_seconds:.0f} s;"
-          f" CPU of the flooded Daphne: {flooded_cpu:.1f} s in those {flood_seconds:.0f} s")
+          f" CPU of the flooded Daphne: {flooded_cpu:.1f} s in those {flood_seconds:.0f} s;"
+          f" of the flooding client: {client_cpu:.1f} s (on {os.cpu_count()} cores)")
 
 
 def main():
