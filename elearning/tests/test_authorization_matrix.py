@@ -226,3 +226,28 @@ def test_role_gets_declared_response(world, key):
         mic = key.split()[0] == "classroom:room" and response.status_code == 200  # any variant
         failures += [f"{role}: {problem}" for problem in policy_problems(response, microphone=mic)]
     assert not failures, f"{case.method.upper()} {url}:\n" + "\n".join(failures)
+
+
+POST_ROWS = sorted(key for key, case in MATRIX.items() if case.method == "post")
+
+
+@pytest.mark.parametrize("key", POST_ROWS)
+def test_a_typed_get_of_an_action_changes_nothing_and_shows_a_page(world, key):
+    """Typed in, bookmarked or followed, the address of a POST-only action changes nothing and
+    answers with a page: the action's button (``post_or_confirm``) or the site's 405 page —
+    never the browser's bare "HTTP ERROR 405"."""
+    url = MATRIX[key].url(world)
+    before = stored_data()
+    failures = []
+    for role in ROLES:
+        response = client_for(getattr(world, role)).get(url)
+        if response.status_code == 405:
+            page = response.content.decode()
+            if "</html>" not in page or response.get("Allow") is None:
+                failures.append(f"{role}: a bare 405")
+            elif "<form method=\"post\"" not in page and "only takes a form sent from the site" not in page:
+                failures.append(f"{role}: a 405 page that neither has the button nor says why")
+        failures += [f"{role}: {problem}" for problem in policy_problems(response, microphone=False)]
+    if stored_data() != before:
+        failures.append("a GET changed stored data")
+    assert not failures, f"GET {url}:\n" + "\n".join(failures)
