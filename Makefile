@@ -33,15 +33,18 @@ browser:
 	fi
 
 # Starts the site on the embedded default: SQLite, in-memory channel layer, files under var/.
-# The background worker runs beside Daphne and stops with it.
+# The background worker runs beside Daphne and stops with it. Ctrl+C reaches both, and each
+# shuts down by itself (killing them mid-shutdown as well once made the server crash on exit);
+# if the server stops on its own, the worker is stopped; a TERM to the shell stops everything.
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C stops the server and the worker)"
-	@trap 'kill 0' EXIT INT TERM; \
+	@trap 'interrupted=1' INT; trap 'kill 0' TERM; \
+	trap '[ -n "$$interrupted" ] || kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
-	$(PY) manage.py db_worker & \
+	$(PY) manage.py db_worker & worker=$$!; \
 	bin/serve $(HOST) $(PORT)
 
 # The layer contract (.importlinter), then the whole suite, in PYTEST_WORKERS processes
