@@ -34,8 +34,9 @@ browser:
 
 # Starts the site on the embedded default: SQLite, in-memory channel layer, files under var/.
 # The background worker runs beside Daphne and stops with it. Ctrl+C reaches both, and each
-# shuts down by itself (killing them mid-shutdown as well once made the server crash on exit);
-# if the server stops on its own, the worker is stopped; a TERM to the shell stops everything.
+# shuts down by itself (a `kill 0` on top, sent while they were shutting down, ended in make
+# reporting "Segmentation fault"); if the server stops on its own, the worker is stopped; a
+# TERM to the shell stops everything.
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
