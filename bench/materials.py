@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import http.client
 import json
 import os
 import select
@@ -37,6 +36,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.classroom import free_port
+from elearning.testing.rawhttp import SignedInRequests
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
@@ -77,13 +77,16 @@ class Sampler(threading.Thread):
 
 
 HEADER = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"  # an MP4 the content check accepts
+# The one-POST upload's video differs in its minor version: the same bytes in the same course
+# would be refused as a duplicate (409).
+OTHER_HEADER = HEADER[:12] + b"\x00\x00\x00\x01" + HEADER[16:]
 BLOCK = os.urandom(MB)
 
 
-def video_bytes(size: int):
+def video_bytes(size: int, header: bytes = HEADER):
     """The test video, generated in 1 MB blocks (the client holds none of it)."""
-    yield HEADER
-    left = size - len(HEADER)
+    yield header
+    left = size - len(header)
     while left > 0:
         yield BLOCK[: min(MB, left)]
         left -= MB
@@ -116,43 +119,13 @@ def multipart_stream(boundary: str, fields: dict[str, str], name: str, size: int
 
     def pieces():
         yield head.encode()
-        yield from video_bytes(size)
+        yield from video_bytes(size, OTHER_HEADER)
         yield tail
 
     return pieces(), body_length
 
 
-class Teacher:
-    """Requests as the bench's teacher, with the CSRF header the page sends."""
-
-    def __init__(self, port: int, session: str):
-        self.port, self.csrf = port, secrets.token_hex(16)
-        self.headers = {
-            "Cookie": f"sessionid={session}; csrftoken={self.csrf}", "X-CSRFToken": self.csrf,
-            "Accept": "application/json",
-        }
-
-    def request(self, method, path, body=None, content_type="application/octet-stream"):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
-        connection.request(method, path, body=body, headers={**self.headers, "Content-Type": content_type})
-        response = connection.getresponse()
-        data = response.read()
-        connection.close()
-        return response.status, (json.loads(data) if data.startswith(b"{") else {})
-
-    def drop_mid_piece(self, path: str, piece: bytes) -> None:
-        """Send a piece's headers and half its body, then lose the connection."""
-        sock = socket.create_connection(("127.0.0.1", self.port))
-        head = "".join(f"{name}: {value}\r\n" for name, value in self.headers.items())
-        sock.sendall(
-            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Type: application/octet-stream\r\n"
-            f"Content-Length: {len(piece)}\r\n\r\n".encode()
-        )
-        sock.sendall(piece[: len(piece) // 2])
-        sock.close()
-
-
-def upload_in_pieces(teacher: Teacher, course: int, size: int) -> dict:
+def upload_in_pieces(teacher: SignedInRequests, course: int, size: int) -> dict:
     """The upload page's protocol; one connection is dropped in the middle piece. Returns figures."""
     status, upload = teacher.request(
         "POST", f"/courses/{course}/materials/uploads/",
@@ -273,9 +246,9 @@ def download(port: int, session: str, course: int, material: int, pace_mbps: flo
     return received, digest.hexdigest()
 
 
-def video_digest(size: int) -> str:
+def video_digest(size: int, header: bytes = HEADER) -> str:
     digest = hashlib.sha256()
-    for block in video_bytes(size):
+    for block in video_bytes(size, header):
         digest.update(block)
     return digest.hexdigest()
 
@@ -327,7 +300,7 @@ def main() -> None:
         # 1. bin/serve: pieces, one POST, oversized login POSTs.
         server = start(env, port)
         try:
-            teacher = Teacher(port, site["teacher"])
+            teacher = SignedInRequests(port, site["teacher"], timeout=600)
             started = time.perf_counter()
             chunked, idle, peak = measured(server.pid, lambda: upload_in_pieces(teacher, course, size))
             seconds = time.perf_counter() - started
@@ -367,7 +340,8 @@ def main() -> None:
             row(f"download of the pieced upload ({same})", idle, peak,
                 f", {received / MB / (time.perf_counter() - started):.0f} MB/s")
             received, digest = download(port, site["student"], course, single)
-            rows.append(("  the one-POST upload", "identical" if (received, digest) == (size, expected) else "DIFFERENT"))
+            same = (received, digest) == (size, video_digest(size, OTHER_HEADER))
+            rows.append(("  the one-POST upload", "identical" if same else "DIFFERENT"))
             if args.client_mbps:
                 _, idle, peak = measured(
                     server.pid, lambda: download(port, site["student"], course, single, args.client_mbps)

@@ -3,11 +3,7 @@ server's offset, and the page sends a file in several pieces with its progress b
 
 from __future__ import annotations
 
-import http.client
-import json
 import os
-import secrets
-import socket
 
 import pytest
 from django.conf import settings
@@ -17,6 +13,7 @@ from accounts.tests.test_browser import look
 from conftest import client_for
 from courses.models import CourseMaterial
 from elearning.testing.live import LiveServer
+from elearning.testing.rawhttp import SignedInRequests
 
 from .factories import CourseFactory
 
@@ -34,38 +31,10 @@ def video(size: int) -> bytes:
     return b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + os.urandom(size - 24)
 
 
-class Session:
-    """Requests as one signed-in user, with the CSRF header a page sends."""
-
-    def __init__(self, server, user):
-        self.server = server
-        self.csrf = secrets.token_hex(16)
-        session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
-        self.headers = {
-            "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; csrftoken={self.csrf}",
-            "X-CSRFToken": self.csrf,
-            "Accept": "application/json",
-        }
-
-    def request(self, method, path, body=None, content_type="application/octet-stream"):
-        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
-        headers = {**self.headers, "Content-Type": content_type}
-        connection.request(method, path, body=body, headers=headers)
-        response = connection.getresponse()
-        data = response.read()
-        connection.close()
-        return response.status, (json.loads(data) if data.startswith(b"{") else {})
-
-    def drop_mid_piece(self, path, piece: bytes) -> None:
-        """Send a piece's headers and half its body, then lose the connection."""
-        sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=30)
-        head = "".join(f"{name}: {value}\r\n" for name, value in self.headers.items())
-        sock.sendall(
-            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}"
-            f"Content-Type: application/octet-stream\r\nContent-Length: {len(piece)}\r\n\r\n".encode()
-        )
-        sock.sendall(piece[: len(piece) // 2])
-        sock.close()
+def session_of(server, user) -> SignedInRequests:
+    return SignedInRequests(
+        server.port, client_for(user).cookies[settings.SESSION_COOKIE_NAME].value, cookie_name=settings.SESSION_COOKIE_NAME
+    )
 
 
 def test_a_dropped_connection_resumes_where_the_server_says_and_the_material_is_identical(
@@ -73,7 +42,7 @@ def test_a_dropped_connection_resumes_where_the_server_says_and_the_material_is_
 ):
     course = CourseFactory(teacher=teacher)
     content = video(5 * PIECE + 1234)
-    me = Session(pieces_server, teacher)
+    me = session_of(pieces_server, teacher)
     status, upload = me.request(
         "POST", f"/courses/{course.pk}/materials/uploads/",
         f"name=lecture.mp4&size={len(content)}&title=Week+1&fingerprint=x",
@@ -86,7 +55,7 @@ def test_a_dropped_connection_resumes_where_the_server_says_and_the_material_is_
     me.drop_mid_piece(f"{upload['url']}?offset={2 * PIECE}", content[2 * PIECE : 3 * PIECE])
 
     # Another teacher's piece is refused, and stores nothing.
-    assert Session(pieces_server, other_teacher).request(
+    assert session_of(pieces_server, other_teacher).request(
         "POST", f"{upload['url']}?offset={2 * PIECE}", content[2 * PIECE : 3 * PIECE]
     )[0] == 403
 
